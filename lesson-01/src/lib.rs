@@ -1,0 +1,1 @@
+//! Lesson 01 (placeholder; filled in by the lesson's issue).

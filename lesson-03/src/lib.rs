@@ -1,0 +1,1 @@
+//! Lesson 03 (placeholder; filled in by the lesson's issue).
