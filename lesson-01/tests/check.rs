@@ -1,1 +1,370 @@
-//! Visible tests.
+//! Visible tests for lesson 01. One module per exercise, named like the exercise id, so
+//! `cargo xtask check` can report `e01_lazy_futures::...` per exercise.
+//!
+//! Most tests run on a paused tokio clock: sleeps cost no real time and `tokio::time::Instant`
+//! measures *virtual* time exactly. Anything that could wait forever on wrong code is wrapped in a
+//! `timeout`, so a mistake fails with a message instead of hanging.
+
+use std::future::Future;
+use std::time::Duration;
+
+/// Awaits `fut`, failing the test with `what` if it has not finished after 10 s (virtual time under
+/// a paused clock, so a stuck future fails at once).
+async fn within<F: Future>(what: &str, fut: F) -> F::Output {
+    match tokio::time::timeout(Duration::from_secs(10), fut).await {
+        Ok(output) => output,
+        Err(_) => panic!("{what} never finished: is something waiting that nobody will wake?"),
+    }
+}
+
+mod e01_lazy_futures {
+    use super::within;
+    use lesson_01::e01_lazy_futures::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn steps_happen_in_order() {
+        let journal = Journal::new();
+        let total = within("checkout", checkout(&journal, &[250, 100, 250])).await;
+        assert_eq!(total, 600, "the total is the sum of the prices");
+        assert_eq!(
+            journal.entries(),
+            ["reserved 3 items", "charged 600", "receipt 600"],
+            "every step must run, each finished before the next starts"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn nothing_happens_until_awaited() {
+        let journal = Journal::new();
+        let pending_checkout = checkout(&journal, &[40]);
+        assert!(
+            journal.entries().is_empty(),
+            "calling an async fn only builds a future; nothing may be written yet"
+        );
+        let total = within("checkout", pending_checkout).await;
+        assert_eq!(total, 40);
+        assert_eq!(
+            journal.entries(),
+            ["reserved 1 items", "charged 40", "receipt 40"]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_dropped_checkout_never_runs() {
+        let journal = Journal::new();
+        drop(checkout(&journal, &[1, 2, 3]));
+        tokio::task::yield_now().await;
+        assert!(
+            journal.entries().is_empty(),
+            "a future that is never polled never runs, even partly"
+        );
+        // And the function still works afterwards.
+        assert_eq!(within("checkout", checkout(&journal, &[7])).await, 7);
+        assert_eq!(journal.entries()[0], "reserved 1 items");
+    }
+}
+
+mod e02_concurrent_awaits {
+    use super::within;
+    use lesson_01::e02_concurrent_awaits::*;
+    use std::time::Duration;
+    use tokio::time::Instant;
+
+    async fn expected(user: u32) -> Dashboard {
+        let instant = Backend::millis(0, 0, 0);
+        Dashboard {
+            profile: fetch_profile(&instant, user).await,
+            orders: fetch_orders(&instant, user).await,
+            tips: fetch_tips(&instant, user).await,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn dashboard_takes_the_longest_not_the_sum() {
+        let backend = Backend::millis(300, 500, 200);
+        let start = Instant::now();
+        let page = within("load_dashboard", load_dashboard(&backend, 7)).await;
+        let took = start.elapsed();
+        assert_eq!(page, expected(7).await);
+        assert!(
+            took < Duration::from_millis(510),
+            "took {took:?} of virtual time: the three fetches ran one after another \
+             (300 + 500 + 200 ms). Run them concurrently: the slowest is 500 ms"
+        );
+        assert!(
+            took >= Duration::from_millis(500),
+            "took {took:?}: the 500 ms orders fetch cannot finish sooner"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn many_dashboards_take_as_long_as_one() {
+        let backend = Backend::millis(120, 80, 150);
+        let users = [3, 1, 4, 15];
+        let start = Instant::now();
+        let pages = within("load_dashboards", load_dashboards(&backend, &users)).await;
+        let took = start.elapsed();
+        let mut want = Vec::new();
+        for user in users {
+            want.push(expected(user).await);
+        }
+        assert_eq!(
+            pages, want,
+            "one dashboard per user, in the order of `users`"
+        );
+        assert!(
+            took < Duration::from_millis(160),
+            "took {took:?} of virtual time for 4 users; all of them at once take 150 ms"
+        );
+    }
+}
+
+mod e03_async_fn_desugared {
+    use super::within;
+    use lesson_01::e03_async_fn_desugared::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test(start_paused = true)]
+    async fn tick_counts_only_when_awaited() {
+        let counter = AtomicUsize::new(0);
+        let first = tick(&counter);
+        assert_eq!(
+            counter.load(Ordering::SeqCst),
+            0,
+            "calling tick() must not touch the counter: the body belongs inside the async block"
+        );
+        assert_eq!(within("tick", first).await, 1);
+        assert_eq!(within("tick", tick(&counter)).await, 2);
+        assert_eq!(counter.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn lookup_reads_when_awaited() {
+        let store = Store::new();
+        store.insert("colour", "red");
+        let key = String::from("colour");
+        let pending = lookup(&store, &key);
+        drop(key); // the future owns its copy of the key
+        assert_eq!(
+            store.reads(),
+            0,
+            "lookup() must not read the store before it is awaited"
+        );
+        store.insert("colour", "teal");
+        assert_eq!(
+            within("lookup", pending).await.as_deref(),
+            Some("teal"),
+            "the lookup must see the store as it is when awaited"
+        );
+        assert_eq!(store.reads(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn lookup_can_be_spawned() {
+        let store = Store::new();
+        store.insert("answer", "42");
+        let handle = {
+            let temporary = store.clone();
+            let future = lookup(&temporary, "answer");
+            drop(temporary); // the caller's handle is gone; the future holds its own
+            tokio::spawn(future)
+        };
+        let found = within("spawned lookup", handle)
+            .await
+            .expect("lookup task panicked");
+        assert_eq!(found.as_deref(), Some("42"));
+        assert_eq!(within("lookup", lookup(&store, "missing")).await, None);
+    }
+}
+
+mod e04_spawn_tasks {
+    use super::within;
+    use lesson_01::e04_spawn_tasks::*;
+    use std::time::Duration;
+    use tokio::time::{Instant, sleep};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_spawned_upload_runs_without_being_awaited() {
+        let outbox = Outbox::new();
+        let handle = start_upload(Upload::new("cat.png", 2048, 30), &outbox);
+        sleep(Duration::from_millis(31)).await; // busy with something else
+        assert_eq!(
+            outbox.sent(),
+            ["cat.png"],
+            "a spawned task runs on its own: it must be done after 30 ms, though nobody awaited it"
+        );
+        assert!(handle.is_finished());
+        let bytes = within("the upload's JoinHandle", handle).await;
+        assert_eq!(bytes.expect("the upload task panicked"), 2048);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn dropping_the_handle_does_not_cancel() {
+        let outbox = Outbox::new();
+        drop(start_upload(Upload::new("notes.txt", 12, 5), &outbox));
+        sleep(Duration::from_millis(6)).await;
+        assert_eq!(
+            outbox.sent(),
+            ["notes.txt"],
+            "dropping a JoinHandle detaches the task; it must still finish"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn upload_all_overlaps_the_uploads() {
+        let outbox = Outbox::new();
+        let files = vec![
+            Upload::new("a.jpg", 100, 40),
+            Upload::new("b.jpg", 20, 10),
+            Upload::new("c.jpg", 3, 25),
+        ];
+        let start = Instant::now();
+        let total = within("upload_all", upload_all(files, &outbox)).await;
+        let took = start.elapsed();
+        assert_eq!(total, 123, "the total of every file's bytes");
+        let mut sent = outbox.sent();
+        sent.sort();
+        assert_eq!(sent, ["a.jpg", "b.jpg", "c.jpg"]);
+        assert!(
+            took < Duration::from_millis(45),
+            "took {took:?} of virtual time: the uploads ran one after another (75 ms). \
+             Start them all, then wait: the slowest is 40 ms"
+        );
+    }
+}
+
+mod e05_blocking {
+    use super::within;
+    use lesson_01::e05_blocking::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::Duration;
+
+    /// Spawns a task on the current runtime that ticks every `every` and returns its tick counter.
+    /// The test runtime has one thread, so the heartbeat shares it with the code under test.
+    async fn heartbeat(every: Duration) -> Arc<AtomicU64> {
+        let ticks = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&ticks);
+        tokio::spawn(async move {
+            loop {
+                counter.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(every).await;
+            }
+        });
+        // Let it take its first beat before we start measuring.
+        tokio::task::yield_now().await;
+        ticks
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cool_down_lets_the_heartbeat_beat() {
+        let ticks = heartbeat(Duration::from_millis(5)).await;
+        let before = ticks.load(Ordering::SeqCst);
+        let start = tokio::time::Instant::now();
+        within("cool_down", cool_down(Duration::from_millis(50))).await;
+        let beats = ticks.load(Ordering::SeqCst) - before;
+        assert!(
+            beats >= 5,
+            "the heartbeat (every 5 ms, same thread) beat {beats} times during a 50 ms cool-down: \
+             the cool-down held the thread instead of giving it back"
+        );
+        assert!(
+            start.elapsed() >= Duration::from_millis(50),
+            "cool_down must still wait the whole period"
+        );
+    }
+
+    #[tokio::test]
+    async fn digest_lets_the_heartbeat_beat() {
+        let ticks = heartbeat(Duration::from_millis(2)).await;
+        let data = b"the quick brown fox".to_vec();
+        let before = ticks.load(Ordering::SeqCst);
+        let hash = within("digest", digest(data.clone(), Duration::from_millis(40))).await;
+        let beats = ticks.load(Ordering::SeqCst) - before;
+        assert_eq!(
+            hash,
+            legacy_digest(&data, Duration::ZERO),
+            "same result as the library"
+        );
+        assert!(
+            beats >= 3,
+            "the heartbeat (every 2 ms, same thread) beat {beats} times during a 40 ms digest: \
+             the blocking call ran on the async thread"
+        );
+    }
+}
+
+mod e06_bounded_concurrency {
+    use super::within;
+    use lesson_01::e06_bounded_concurrency::*;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+    use tokio::time::Instant;
+
+    /// Counts jobs running right now and the most ever running at once.
+    #[derive(Default)]
+    struct Gauge {
+        now: AtomicUsize,
+        max: AtomicUsize,
+    }
+
+    type Job = Pin<Box<dyn Future<Output = u32> + Send>>;
+
+    /// Jobs `(millis, value)` that take `millis` of virtual time, are counted by `gauge` while they
+    /// run, and return `value * 10`.
+    fn timed_job(gauge: &Arc<Gauge>) -> impl FnMut((u64, u32)) -> Job + use<> {
+        let gauge = Arc::clone(gauge);
+        move |(millis, value)| {
+            let gauge = Arc::clone(&gauge);
+            Box::pin(async move {
+                let running = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
+                gauge.max.fetch_max(running, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(millis)).await;
+                gauge.now.fetch_sub(1, Ordering::SeqCst);
+                value * 10
+            })
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn never_more_than_the_limit() {
+        let gauge = Arc::new(Gauge::default());
+        let inputs: Vec<(u64, u32)> = (0..12).map(|i| (10, i)).collect();
+        let start = Instant::now();
+        let out = within("run_bounded", run_bounded(inputs, 3, timed_job(&gauge))).await;
+        let took = start.elapsed();
+        let peak = gauge.max.load(Ordering::SeqCst);
+        assert!(peak <= 3, "{peak} jobs ran at once; the limit is 3");
+        assert_eq!(peak, 3, "only {peak} jobs ran at once; use all 3 slots");
+        assert_eq!(out, (0..12).map(|i| i * 10).collect::<Vec<_>>());
+        assert_eq!(
+            took,
+            Duration::from_millis(40),
+            "12 jobs of 10 ms, 3 at a time, take 40 ms of virtual time; took {took:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_free_slot_is_refilled_at_once() {
+        let gauge = Arc::new(Gauge::default());
+        // One slow job first: while it runs, the other slot should work through the quick ones.
+        let inputs = vec![(30, 1), (10, 2), (10, 3), (10, 4), (10, 5)];
+        let start = Instant::now();
+        let out = within("run_bounded", run_bounded(inputs, 2, timed_job(&gauge))).await;
+        let took = start.elapsed();
+        assert_eq!(out, [10, 20, 30, 40, 50], "outputs in input order");
+        assert!(
+            gauge.max.load(Ordering::SeqCst) <= 2,
+            "more than 2 jobs ran at once"
+        );
+        assert_eq!(
+            took,
+            Duration::from_millis(40),
+            "took {took:?}: with 2 slots, the 30 ms job runs in one while the other takes the \
+             10 ms jobs back to back, and the last one ends at 40 ms. A slot sat idle"
+        );
+    }
+}

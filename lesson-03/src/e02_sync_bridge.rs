@@ -1,0 +1,78 @@
+//! # Exercise 2 — calling async code from synchronous code
+//!
+//! Most programs have a synchronous edge: `main`, a callback from a C library, a trait method you do
+//! not control. Async functions cannot be called from there with `.await`; something has to *drive*
+//! them. Tokio gives you two doors:
+//!
+//! * [`Runtime::block_on`] — you own the runtime; the calling thread drives the future (and, on a
+//!   `current_thread` runtime, the timers and I/O too) until it finishes.
+//! * [`Handle::block_on`] — you only hold a handle to a runtime someone else owns. The calling thread
+//!   drives your future while the runtime's own worker threads keep its timers and I/O going.
+//!
+//! Both doors are for threads that are *not* already inside a runtime. A worker thread calling
+//! `block_on` would stop polling every other task it owns while it waits, so Tokio refuses loudly:
+//! "Cannot start a runtime from within a runtime". [`Handle::try_current`] tells you which side of
+//! that line you are on.
+//!
+//! Your task: fill in the four functions marked `todo!()`. [`lookup_price`] is given.
+
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::runtime::{Handle, Runtime};
+
+/// The async API we want to reach from synchronous code: looks up the price of one part.
+///
+/// It waits on a short timer, so whatever drives it needs a runtime with the timer driver.
+pub async fn lookup_price(part: &str) -> u32 {
+    tokio::time::sleep(Duration::from_millis(2)).await;
+    match part {
+        "gear" => 12,
+        "spring" => 3,
+        "axle" => 25,
+        other => other.len() as u32,
+    }
+}
+
+/// Whether the calling thread is inside a Tokio runtime (a worker, a `block_on` call, or the
+/// runtime's blocking pool).
+pub fn in_runtime() -> bool {
+    todo!("ask Handle whether there is a current runtime, without panicking")
+}
+
+/// The total price of `parts`, computed on the runtime `rt` from synchronous code.
+pub fn total_blocking(rt: &Runtime, parts: &[&str]) -> u32 {
+    let _ = (rt, parts);
+    todo!("drive an async block that awaits lookup_price for every part")
+}
+
+/// The total price of `parts`, computed from a plain (non-runtime) thread that only holds a
+/// [`Handle`] to a multi-threaded runtime owned elsewhere.
+pub fn total_via_handle(handle: &Handle, parts: &[&str]) -> u32 {
+    let _ = (handle, parts);
+    todo!("a Handle can block_on too")
+}
+
+/// Returned by [`block_on_checked`] when it is called from inside a runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NestedRuntime;
+
+impl fmt::Display for NestedRuntime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("already inside a Tokio runtime: use .await (or spawn) instead of block_on")
+    }
+}
+
+impl std::error::Error for NestedRuntime {}
+
+/// Runs `fut` to completion on a fresh `current_thread` runtime — unless the caller is already
+/// inside a runtime, in which case it returns `Err(NestedRuntime)` *without panicking* and without
+/// polling `fut`.
+///
+/// (Conservative on purpose: Tokio's blocking pool would tolerate a nested `block_on`, but this
+/// function treats any runtime context as "inside".)
+pub fn block_on_checked<F: Future>(fut: F) -> Result<F::Output, NestedRuntime> {
+    drop(fut);
+    todo!("check first, then build a runtime and block_on")
+}

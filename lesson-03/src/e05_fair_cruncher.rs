@@ -1,0 +1,35 @@
+//! # Exercise 5 — cooperative scheduling: give the thread back
+//!
+//! Tokio cannot interrupt a task. A task runs from the moment the scheduler calls `poll` until that
+//! `poll` returns, and it only returns at an `.await` that is `Pending`. A loop that computes for a
+//! long time without reaching such a point holds its worker thread for the whole time: on a
+//! `current_thread` runtime every other task — heartbeats, timers, socket reads — simply stops.
+//!
+//! Your task: write [`crunch`] so that it does its work *and* lets a heartbeat task on the same
+//! thread keep beating while it runs. The tests spawn both on a `current_thread` runtime and check
+//! that the heartbeat saw `progress` move in small steps, not jump from 0 to the end.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+/// The state [`crunch`] starts from.
+pub const SEED: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// [`crunch`] must yield to the scheduler at least once every this many rounds.
+pub const MAX_ROUNDS_WITHOUT_YIELD: u64 = 256;
+
+/// One round of work: a cheap, deterministic scramble of the state.
+pub fn mix(state: u64) -> u64 {
+    let x = state ^ (state >> 31);
+    x.wrapping_mul(0xbf58_476d_1ce4_e5b9).rotate_left(17)
+}
+
+/// Applies [`mix`] `rounds` times to [`SEED`] and returns the final state.
+///
+/// After each round, stores the number of rounds completed so far in `progress`, so that other
+/// tasks can watch. Yields to the scheduler at least every [`MAX_ROUNDS_WITHOUT_YIELD`] rounds, so
+/// that other tasks on the same thread keep running while it crunches.
+pub async fn crunch(rounds: u64, progress: Arc<AtomicU64>) -> u64 {
+    let _ = (rounds, progress);
+    todo!("loop, mix, publish progress, and every so often let the scheduler run someone else")
+}

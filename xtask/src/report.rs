@@ -1,0 +1,274 @@
+//! The check report: the calm human view and the `--json` shape of DESIGN.md.
+//!
+//! Why this file exists: a learner reads this report dozens of times an hour, so it says little
+//! and says it kindly — one line per exercise (✓/✗ and the title), the first failing test's
+//! message for the exercise being worked on, progress (`3/9`) and exactly one next step. Tools
+//! (the grader, editors, CI) read the JSON, whose shape is fixed by DESIGN.md:
+//!
+//! ```json
+//! {"lesson":"lesson-02","passed":3,"total":9,
+//!  "exercises":[{"id":"e01_countdown","title":"...","status":"pass","points":10,
+//!    "tests":[{"name":"e01_countdown::completes_after_n_polls","status":"pass","message":null}]}]}
+//! ```
+//!
+//! Fields marked `#[serde(skip)]` are for the human view only and never reach the JSON. An
+//! exercise that does not compile has one entry in `tests`, named after the exercise id, whose
+//! message is rustc's diagnostic in plain text (there are no test names without a test binary).
+
+use serde::Serialize;
+
+use crate::process::strip_ansi;
+use crate::status::Status;
+use crate::term::Style;
+
+/// A checked lesson.
+#[derive(Debug, Clone, Serialize)]
+pub struct LessonReport {
+    /// Lesson name (`lesson-02`).
+    pub lesson: String,
+    /// Exercises that pass.
+    pub passed: usize,
+    /// Exercises checked.
+    pub total: usize,
+    /// One entry per checked exercise, in manifest order.
+    pub exercises: Vec<ExerciseReport>,
+    /// Lesson title (human view).
+    #[serde(skip)]
+    pub title: String,
+    /// Checked against the reference solutions (human view).
+    #[serde(skip)]
+    pub solution: bool,
+}
+
+/// One exercise's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExerciseReport {
+    /// Exercise id.
+    pub id: String,
+    /// Exercise title.
+    pub title: String,
+    /// Overall status.
+    pub status: Status,
+    /// Points (from the manifest).
+    pub points: u32,
+    /// Per-test verdicts.
+    pub tests: Vec<TestReport>,
+    /// rustc's rendered diagnostics (ANSI) when it does not compile (human view).
+    #[serde(skip)]
+    pub diagnostics: Vec<String>,
+    /// One line per compile error: `message (file:line)` (human view, other exercises).
+    #[serde(skip)]
+    pub compile_summary: Vec<String>,
+    /// Learner-facing path of the file (`lesson-02/src/e01_countdown.rs`) (human view).
+    #[serde(skip)]
+    pub file: String,
+}
+
+/// One test's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestReport {
+    /// Full libtest name (`e01_countdown::completes_after_n_polls`).
+    pub name: String,
+    /// Status.
+    pub status: Status,
+    /// Failure message, `null` when it passed.
+    pub message: Option<String>,
+    /// Test target it came from (`check`, `hidden`); not in the JSON.
+    #[serde(skip)]
+    pub target: String,
+}
+
+impl LessonReport {
+    /// Recomputes `passed`/`total` from `exercises`.
+    pub fn tally(&mut self) {
+        self.total = self.exercises.len();
+        self.passed = self.exercises.iter().filter(|e| e.status.is_pass()).count();
+    }
+
+    /// True when every exercise passes.
+    pub fn all_pass(&self) -> bool {
+        self.exercises.iter().all(|e| e.status.is_pass())
+    }
+
+    /// The first exercise that does not pass.
+    pub fn first_unsolved(&self) -> Option<&ExerciseReport> {
+        self.exercises.iter().find(|e| !e.status.is_pass())
+    }
+
+    /// The exercise to look at first: one that does not compile (nothing else can run until it
+    /// does), else the first one that does not pass.
+    pub fn focus(&self) -> Option<&ExerciseReport> {
+        self.exercises
+            .iter()
+            .find(|e| e.status == Status::CompileError)
+            .or_else(|| self.first_unsolved())
+    }
+
+    /// The JSON report (one line).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+    }
+}
+
+impl ExerciseReport {
+    /// The first test that did not pass.
+    pub fn first_failure(&self) -> Option<&TestReport> {
+        self.tests.iter().find(|t| !t.status.is_pass())
+    }
+}
+
+/// Lines of the message shown for the exercise in focus; others get one line.
+const FOCUS_LINES: usize = 14;
+const LINE_WIDTH: usize = 160;
+
+/// Renders the human report. `focus` is the exercise shown in detail (default: the first
+/// unsolved one); `next` is the single next step, printed last.
+pub fn render_human(
+    r: &LessonReport,
+    style: Style,
+    focus: Option<&str>,
+    next: Option<&str>,
+) -> String {
+    let mut out = String::new();
+    let progress = format!("{}/{}", r.passed, r.total);
+    let what = if r.solution {
+        "  (reference solutions)"
+    } else {
+        ""
+    };
+    out.push_str(&format!(
+        "{} · {}  {}{}\n",
+        style.bold(&r.lesson),
+        r.title,
+        style.bold(&progress),
+        style.dim(what)
+    ));
+    let focus = focus
+        .map(str::to_string)
+        .or_else(|| r.focus().map(|e| e.id.clone()));
+    let width = r.exercises.iter().map(|e| e.id.len()).max().unwrap_or(0);
+    for ex in &r.exercises {
+        let (mark, tail) = match ex.status {
+            Status::Pass => (style.green("✓"), String::new()),
+            Status::NotRun => (style.dim("·"), style.dim(" — not run")),
+            s => (style.red("✗"), style.dim(&format!(" — {}", s.phrase()))),
+        };
+        out.push_str(&format!(
+            "  {mark} {:<width$}  {}{tail}\n",
+            ex.id,
+            ex.title,
+            width = width
+        ));
+        let in_focus = focus.as_deref() == Some(ex.id.as_str());
+        if ex.status == Status::CompileError && !ex.diagnostics.is_empty() {
+            if in_focus {
+                out.push_str(&format!("    {}\n", style.dim(&ex.file)));
+                for d in ex.diagnostics.iter().take(2) {
+                    let d = if style.color {
+                        d.clone()
+                    } else {
+                        strip_ansi(d)
+                    };
+                    for line in d.trim_end().lines() {
+                        out.push_str(&format!("    {line}\n"));
+                    }
+                }
+                if ex.diagnostics.len() > 2 {
+                    // (the count below)
+                    out.push_str(&format!(
+                        "    {}\n",
+                        style.dim(&format!("({} more errors)", ex.diagnostics.len() - 2))
+                    ));
+                }
+            } else if let Some(first) = ex.compile_summary.first() {
+                out.push_str(&format!("      {}\n", style.dim(first)));
+            }
+        } else if let Some(t) = ex.first_failure()
+            && matches!(t.status, Status::Fail | Status::Timeout)
+        {
+            let msg = t.message.as_deref().unwrap_or("");
+            let lines: Vec<&str> = msg.lines().collect();
+            let keep = if in_focus { FOCUS_LINES } else { 1 };
+            out.push_str(&format!("      {}\n", style.dim(&t.name)));
+            for line in lines.iter().take(keep) {
+                out.push_str(&format!("      │ {}\n", clip(line)));
+            }
+            if lines.len() > keep && in_focus {
+                out.push_str(&format!(
+                    "      {}\n",
+                    style.dim(&format!("│ … {} more lines", lines.len() - keep))
+                ));
+            }
+        }
+    }
+    if let Some(next) = next {
+        out.push_str(&format!("{} {}\n", style.bold("next:"), next));
+    }
+    out
+}
+
+fn clip(line: &str) -> String {
+    if line.chars().count() > LINE_WIDTH {
+        let s: String = line.chars().take(LINE_WIDTH - 1).collect();
+        format!("{s}…")
+    } else {
+        line.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> LessonReport {
+        let mut r = LessonReport {
+            lesson: "lesson-02".into(),
+            passed: 0,
+            total: 0,
+            title: "Futures by hand".into(),
+            solution: false,
+            exercises: vec![ExerciseReport {
+                id: "e01_countdown".into(),
+                title: "Countdown".into(),
+                status: Status::Fail,
+                points: 10,
+                tests: vec![TestReport {
+                    name: "e01_countdown::done".into(),
+                    status: Status::Fail,
+                    message: Some("not yet implemented".into()),
+                    target: "check".into(),
+                }],
+                diagnostics: vec![],
+                compile_summary: vec![],
+                file: "lesson-02/src/e01_countdown.rs".into(),
+            }],
+        };
+        r.tally();
+        r
+    }
+
+    #[test]
+    fn json_has_the_design_shape() {
+        let v: serde_json::Value = serde_json::from_str(&sample().to_json()).unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), 4);
+        let ex = &v["exercises"][0];
+        assert_eq!(ex.as_object().unwrap().len(), 5);
+        assert_eq!(ex["status"], "fail");
+        assert_eq!(ex["tests"][0].as_object().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn human_view_is_plain_without_colour() {
+        let s = render_human(
+            &sample(),
+            Style::plain(),
+            None,
+            Some("cargo xtask hint lesson-02 e01"),
+        );
+        assert!(!s.contains('\u{1b}'));
+        assert!(s.contains("0/1"));
+        assert!(s.contains("│ not yet implemented"));
+        assert!(s.trim_end().ends_with("cargo xtask hint lesson-02 e01"));
+    }
+}

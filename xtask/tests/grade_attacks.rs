@@ -1,0 +1,316 @@
+//! `cargo xtask grade` against submissions that try to cheat or to hurt the machine.
+//!
+//! Every folder under `tests/fixtures/attacks/` (except `_course`) is one "student" whose
+//! `e01_add` attacks the grader. They are all graded in ONE batch, next to a student who hands
+//! in the reference solution and a few students with awkward input (binary files, links out of
+//! the folder, a 50 MB file, a name with spaces and non-ASCII letters, a compile error). The
+//! attacked exercise must score 0, the reference full points, the submissions folder must not
+//! change, and nothing may be written outside the grader's scratch space.
+//!
+//! The course graded here is a tiny fixture lesson (`_course/lesson-90`, std only) placed in a
+//! temporary workspace shaped like the real one, so its dependencies come from the target dir
+//! this test binary was built into and only the fixture crates compile.
+//!
+//! The `rt_*` attacks are graded with the source policy switched off (`--skip-policy`), to show
+//! that the run-time walls (verdict token, sandbox, limits) hold on their own. They need
+//! bubblewrap (and root for the fork bomb); without it they are skipped with a note.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[path = "fixtures/attacks/_course/support.rs"]
+mod support;
+
+use support::*;
+
+/// Every file under `dir` (links not followed) with its bytes or link target.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let t = e.file_type().unwrap();
+            let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
+            if t.is_symlink() {
+                let target = std::fs::read_link(e.path()).unwrap();
+                out.insert(rel, target.to_string_lossy().as_bytes().to_vec());
+            } else if t.is_dir() {
+                stack.push(e.path());
+            } else if e.metadata().unwrap().len() > (1 << 20) {
+                out.insert(
+                    rel,
+                    format!("big:{}", e.metadata().unwrap().len()).into_bytes(),
+                );
+            } else {
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn gradebook(out: &Path) -> BTreeMap<String, BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(out.join("gradebook.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            let row = header
+                .iter()
+                .zip(&cells)
+                .map(|(h, c)| (h.to_string(), c.to_string()))
+                .collect::<BTreeMap<_, _>>();
+            (cells[0].trim_matches('"').to_string(), row)
+        })
+        .collect()
+}
+
+fn bwrap_and_root() -> (bool, bool) {
+    let bwrap = Command::new("bwrap")
+        .args(["--ro-bind", "/", "/", "true"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    let root = std::fs::read_to_string("/proc/self/status")
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false);
+    (bwrap, root)
+}
+
+#[test]
+fn attacks_score_zero_and_the_reference_scores_full() {
+    let course = fixture_course();
+    let work = tempfile::tempdir().unwrap();
+    let subs = work.path().join("submissions");
+    let out = work.path().join("out");
+    let (bwrap, root) = bwrap_and_root();
+
+    // The attackers.
+    let mut attacks = Vec::new();
+    let mut skip_policy = Vec::new();
+    for e in std::fs::read_dir(fixtures()).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with('_') {
+            continue;
+        }
+        if name.starts_with("rt_") {
+            if !bwrap || (name == "rt_fork_bomb" && !root) {
+                eprintln!(
+                    "note: skipping {name} (needs bubblewrap{})",
+                    if root { "" } else { " and root" }
+                );
+                continue;
+            }
+            skip_policy.push(name.clone());
+        }
+        copy_dir(&fixtures().join(&name), &subs.join(&name));
+        attacks.push(name);
+    }
+    attacks.sort();
+
+    // The honest students and the awkward input.
+    let sol = fixtures().join("_course/lesson-90/solutions");
+    let reference = subs.join("reference/lesson-90/src");
+    copy_dir(&sol, &reference);
+    let partial = subs.join("partial");
+    std::fs::create_dir_all(&partial).unwrap();
+    std::fs::copy(sol.join("e01_add.rs"), partial.join("e01_add.rs")).unwrap();
+    std::fs::write(
+        partial.join("e02_greet.rs"),
+        "pub fn greet(name: &str) -> String { format!(\"Hi {name}\") }\n",
+    )
+    .unwrap();
+    let broken = subs.join("does not compile/src");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(
+        broken.join("e01_add.rs"),
+        "pub fn add(a: u64, b: u64) -> u64 { a + }\n",
+    )
+    .unwrap();
+    std::fs::copy(sol.join("e02_greet.rs"), broken.join("e02_greet.rs")).unwrap();
+    let odd = subs.join("Zoë Ünal (bad files)/lesson-90/src");
+    std::fs::create_dir_all(&odd).unwrap();
+    std::fs::write(odd.join("e01_add.rs"), [0xffu8, 0xfe, 0x00, 0x41]).unwrap();
+    std::os::unix::fs::symlink(
+        course.path().join("lesson-90/solutions/e02_greet.rs"),
+        odd.join("e02_greet.rs"),
+    )
+    .unwrap();
+    let big = subs.join("big file");
+    std::fs::create_dir_all(&big).unwrap();
+    std::fs::File::create(big.join("e01_add.rs"))
+        .unwrap()
+        .set_len(50 << 20)
+        .unwrap();
+    std::fs::create_dir_all(subs.join("nothing here")).unwrap();
+    std::fs::write(subs.join("nothing here/notes.txt"), "I forgot").unwrap();
+
+    let _ = std::fs::remove_file("/var/tmp/gears-PWNED");
+    let _ = std::fs::remove_file("/var/tmp/gears-PWNED-build");
+    let before = snapshot(&subs);
+    let mut args = vec![
+        "grade".to_string(),
+        "lesson-90".into(),
+        "--submissions".into(),
+        subs.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    for s in &skip_policy {
+        args.push("--skip-policy".into());
+        args.push(s.clone());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let started = std::time::Instant::now();
+    // A service on the grading machine that the network attacks try to reach.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let run = xtask_env(course.path(), &args, &[("GEARS_ATTACK_PORT", port)]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    eprintln!("{stdout}\n{stderr}\n(graded in {:?})", started.elapsed());
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "grade failed:\n{stdout}\n{stderr}"
+    );
+
+    let book = gradebook(&out);
+    let score = |student: &str, col: &str| -> f64 {
+        book.get(student)
+            .unwrap_or_else(|| panic!("{student} missing from the gradebook: {book:?}"))[col]
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(score("reference", "total"), 15.0, "{stdout}");
+    assert_eq!(score("partial", "e01_add"), 10.0);
+    assert_eq!(score("partial", "e02_greet"), 0.0);
+    assert_eq!(score("does not compile", "e01_add"), 0.0);
+    assert_eq!(
+        score("does not compile", "e02_greet"),
+        5.0,
+        "one broken file costs only its own points"
+    );
+    assert_eq!(score("Zoë Ünal (bad files)", "total"), 0.0);
+    assert_eq!(score("big file", "total"), 0.0);
+    assert_eq!(score("nothing here", "total"), 0.0);
+    for a in &attacks {
+        assert_eq!(
+            score(a, "e01_add"),
+            0.0,
+            "attack `{a}` scored points:\n{stdout}"
+        );
+    }
+
+    // Plain-words reasons reach the student.
+    let feedback = |s: &str| std::fs::read_to_string(out.join(s).join("feedback.md")).unwrap();
+    assert!(feedback("exit_zero").contains("`process` is not allowed"));
+    assert!(feedback("include_hidden").contains("include_str"));
+    assert!(feedback("include_solution").contains("`path`"));
+    assert!(feedback("macro_smuggle").contains("`process` is not allowed"));
+    assert!(feedback("does not compile").contains("error: expected expression"));
+    assert!(feedback("Zoë Ünal (bad files)").contains("UTF-8"));
+    assert!(feedback("Zoë Ünal (bad files)").contains("outside your submission"));
+    assert!(feedback("big file").contains("1 MiB"));
+    assert!(feedback("nothing here").contains("No exercise file"));
+    assert!(feedback("infinite_loop").contains("still running"));
+    assert!(feedback("output_flood").contains("cut off"));
+    if skip_policy.contains(&"rt_exit_zero".to_string()) {
+        assert!(feedback("rt_exit_zero").contains("without the grader's verdict"));
+    }
+    // Hidden tests are named, their messages are not shown.
+    let p = feedback("partial");
+    assert!(p.contains("hidden test `e02_greet::greets_unicode_names`"));
+    assert!(!p.contains("Hello, Zoë!"));
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("reference/results.json")).unwrap())
+            .unwrap();
+    assert_eq!(results["score"], 15.0);
+    assert!(
+        results["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["visibility"] == "after_due_date")
+    );
+    assert!(out.join("reference/junit.xml").is_file());
+
+    // Nothing changed in the submissions, nothing escaped.
+    assert!(
+        listener.accept().is_err(),
+        "a submission reached the host's network"
+    );
+    assert_eq!(
+        snapshot(&subs),
+        before,
+        "the submissions folder was modified"
+    );
+    assert!(!Path::new("/var/tmp/gears-PWNED").exists());
+    assert!(!Path::new("/var/tmp/gears-PWNED-build").exists());
+    let grade_root = target_dir().join("xtask/grade/lesson-90");
+    assert!(!grade_root.join("PWNED").exists());
+}
+
+#[test]
+fn usage_errors_are_one_line_and_exit_2() {
+    let course = fixture_course();
+    let work = tempfile::tempdir().unwrap();
+    let missing = work.path().join("nope");
+    let run = xtask(
+        course.path(),
+        &[
+            "grade",
+            "lesson-90",
+            "--submissions",
+            missing.to_str().unwrap(),
+            "--out",
+            "o",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("does not exist"));
+
+    let empty = work.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let run = xtask(
+        course.path(),
+        &[
+            "grade",
+            "90",
+            "--submissions",
+            empty.to_str().unwrap(),
+            "--out",
+            "o",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("no student folders"));
+
+    // The student edition has no hidden tests: grading says it needs the instructor's.
+    std::fs::remove_dir_all(course.path().join("lesson-90/grading")).unwrap();
+    std::fs::create_dir_all(empty.join("ada")).unwrap();
+    let run = xtask(
+        course.path(),
+        &[
+            "grade",
+            "90",
+            "--submissions",
+            empty.to_str().unwrap(),
+            "--out",
+            "o",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("instructor edition"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1);
+}
