@@ -31,33 +31,38 @@ mapfile -t files < <(cd "$src" && ls e[0-9]*_*.rs)
 mapfile -t mistakes < <(cd "$LESSON" && ls mistakes/*/*.rs 2>/dev/null || true)
 
 # --- the submissions ------------------------------------------------------------------------
-subs="$work/batch"
-single="$work/single"
-for i in $(seq -w 1 "$N"); do
-    d="$subs/student $i/$LESSON/src"
-    mkdir -p "$d"
-    kind=$((10#$i % 4))
-    for f in "${files[@]}"; do
-        case $kind in
-            0|3) cp "$LESSON/solutions/$f" "$d/$f" ;;   # reference (3: one file broken below)
-            1) cp "$src/$f" "$d/$f" ;;                  # untouched stub
-            2) cp "$LESSON/solutions/$f" "$d/$f" ;;     # a mistake swapped in below
-        esac
-        # Every student's files differ, as real submissions do (no shared builds).
-        echo "// student $i" >> "$d/$f"
+# gen DIR TAG: N students; every file carries "// student I TAG", so each student (and each
+# phase of the benchmark) is a distinct build, as real submissions are.
+gen() {
+    local subs=$1 tag=$2 i d kind f m ex
+    for i in $(seq -w 1 "$N"); do
+        d="$subs/student $i/$LESSON/src"
+        mkdir -p "$d"
+        kind=$((10#$i % 4))
+        for f in "${files[@]}"; do
+            case $kind in
+                0|2|3) cp "$LESSON/solutions/$f" "$d/$f" ;; # reference (2, 3: altered below)
+                1) cp "$src/$f" "$d/$f" ;;                  # the stubs, lightly edited
+            esac
+            echo "// student $i $tag" >> "$d/$f"
+        done
+        if [ "$kind" = 2 ] && [ "${#mistakes[@]}" -gt 0 ]; then   # one known mistake
+            m="${mistakes[$((10#$i % ${#mistakes[@]}))]}"
+            ex=$(basename "$(dirname "$m")")
+            cp "$LESSON/$m" "$d/$ex.rs"
+            echo "// student $i $tag" >> "$d/$ex.rs"
+        fi
+        if [ "$kind" = 3 ]; then                                  # one file does not compile
+            echo "fn broken( {" >> "$d/${files[$((10#$i % ${#files[@]}))]}"
+        fi
     done
-    if [ "$kind" = 2 ] && [ "${#mistakes[@]}" -gt 0 ]; then
-        m="${mistakes[$((10#$i % ${#mistakes[@]}))]}"
-        ex=$(basename "$(dirname "$m")")
-        cp "$LESSON/$m" "$d/$ex.rs"
-        echo "// student $i" >> "$d/$ex.rs"
-    fi
-    if [ "$kind" = 3 ]; then
-        echo "fn broken( {" >> "$d/${files[$((10#$i % ${#files[@]}))]}"
-    fi
-done
-mkdir -p "$single"
-cp -r "$subs/student 01" "$single/"
+}
+# The single submission is a reference solution: the common case, and the slowest to test.
+single_of() { mkdir -p "$2"; cp -r "$1/student $(printf '%0*d' "${#N}" 4)" "$2/"; }
+gen "$work/cold" cold
+single_of "$work/cold" "$work/cold-single"
+gen "$work/warm" warm
+single_of "$work/warm" "$work/warm-single"
 
 run() { # name target-dir submissions
     local start end
@@ -66,21 +71,22 @@ run() { # name target-dir submissions
         --submissions "$3" --out "$work/out-$1" > "$work/log-$1" 2>&1 \
         || { echo "grade failed ($1):"; tail -5 "$work/log-$1"; exit 1; }
     end=$(date +%s.%N)
+    tail -1 "$work/log-$1" >&2
     echo "$end - $start" | bc
 }
 
 echo "cold single (empty target dir, 1 submission)..."
-t_single=$(run cold-single "$work/t1" "$single")
+t_single=$(run cold-single "$work/t1" "$work/cold-single")
 rm -rf "$work/t1"
 echo "cold batch  (empty target dir, $N submissions)..."
-t_batch=$(run cold-batch "$work/t2" "$subs")
-echo "warm single (dependencies cached)..."
-rm -rf "$work/t2/xtask/grade"
-t_wsingle=$(run warm-single "$work/t2" "$single")
-rm -rf "$work/t2/xtask/grade"
-echo "warm batch  (dependencies cached)..."
-t_wbatch=$(run warm-batch "$work/t2" "$subs")
-tail -1 "$work/log-warm-batch"
+t_batch=$(run cold-batch "$work/t2" "$work/cold")
+echo "warm single (dependencies cached, new files)..."
+t_wsingle=$(run warm-single "$work/t2" "$work/warm-single")
+echo "warm batch  (dependencies cached, new files)..."
+t_wbatch=$(run warm-batch "$work/t2" "$work/warm")
+echo "totals of the batch (solution / stub / mistake / compile error, repeating):" >&2
+cut -d, -f1,$(( ${#files[@]} + 2 )) "$work/out-warm-batch/gradebook.csv" | tail -n +2 | head -8 | tr '\n' ' ' >&2
+echo >&2
 
 printf '\n%-34s %8.1f s\n' "cold single-submission grade" "$t_single"
 printf '%-34s %8.1f s\n' "cold batch of $N" "$t_batch"

@@ -329,25 +329,7 @@ mod tests {
 
     #[test]
     fn classroom_has_one_step_per_exercise() {
-        let lesson = Lesson {
-            name: "lesson-02".into(),
-            number: 2,
-            dir: PathBuf::from("/x"),
-            package: "lesson-02".into(),
-            title: "t".into(),
-            summary: "s".into(),
-            exercises: ["e01_ratchet", "e02_bell"]
-                .iter()
-                .map(|id| crate::course::Exercise {
-                    id: id.to_string(),
-                    title: format!("The \"{id}\""),
-                    file: PathBuf::from(format!("src/{id}.rs")),
-                    points: 10,
-                    hints: vec![],
-                    timeout_secs: None,
-                })
-                .collect(),
-        };
+        let lesson = crate::grade::collect::test_lesson("lesson-02", &["e01_ratchet", "e02_bell"]);
         let y = classroom_workflow(&lesson);
         assert_eq!(y.matches("autograding-command-grader@v1").count(), 2);
         assert!(y.contains("command: cargo xtask check lesson-02 e02_bell"));

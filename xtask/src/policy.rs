@@ -16,6 +16,8 @@
 //!
 //! - the keyword `unsafe` anywhere;
 //! - `extern` anywhere (`extern crate`, FFI blocks);
+//! - `macro_rules` (a macro can hide a forbidden path from simpler checks, or expand
+//!   exponentially and keep the compiler busy for hours — the build is not sandboxed);
 //! - the identifiers `fs`, `env`, `process`, `net`, `os` anywhere — as a path segment
 //!   (`std::fs`, `tokio::process`), in a `use` list or rename, or as a macro argument. This
 //!   costs a learner the names `env`, `os`, `process`... for their own variables; the message
@@ -30,6 +32,11 @@
 //!
 //! The file must also parse as Rust (`syn`); a file that does not parse is left to the compiler,
 //! whose message is better than ours.
+//!
+//! A lesson that teaches one of these (say `unsafe`) lifts that rule in
+//! `lesson-NN/grading/policy.toml`: `allow = ["unsafe"]` (rule names: `unsafe`, `extern`, the
+//! module and macro identifiers, the attribute names). The file lives in `grading/`, so it is
+//! instructor-only like the hidden tests.
 //!
 //! What the policy does not try to stop: code that is merely slow or hungry (infinite loops,
 //! allocations, thread bombs). The sandbox's time, memory and process limits handle those.
@@ -133,6 +140,13 @@ fn rule_for(name: &str, in_attr: bool, allowed: &dyn Fn(&str) -> bool) -> Option
                 .into(),
         );
     }
+    if name == "macro_rules" && !allowed("macro_rules") {
+        return Some(
+            "defining macros (`macro_rules!`) is not allowed in exercise files: no exercise \
+             needs one, and a macro can make the compiler work forever"
+                .into(),
+        );
+    }
     if name == "extern" && !allowed("extern") {
         return Some("`extern` (extern crate, FFI) is not allowed in exercise files".into());
     }
@@ -163,6 +177,29 @@ fn rule_for(name: &str, in_attr: bool, allowed: &dyn Fn(&str) -> bool) -> Option
         ));
     }
     None
+}
+
+/// Reads the rules a lesson lifts from `<lesson>/grading/policy.toml` (`allow = [...]`); no file
+/// means no exceptions.
+pub fn lesson_allow_list(lesson_dir: &std::path::Path) -> crate::error::Result<Vec<String>> {
+    use crate::error::UserError;
+    let path = lesson_dir.join("grading/policy.toml");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(Vec::new());
+    };
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PolicyToml {
+        #[serde(default)]
+        allow: Vec<String>,
+    }
+    let parsed: PolicyToml = toml::from_str(&text).map_err(|e| {
+        UserError::new(
+            format!("{}: {}", path.display(), e.message()),
+            "write it as `allow = [\"unsafe\"]` (the rules this lesson lifts)",
+        )
+    })?;
+    Ok(parsed.allow)
 }
 
 /// Formats violations as one block of feedback for a learner.
@@ -276,8 +313,35 @@ mod tests {
     }
 
     #[test]
+    fn macro_definitions() {
+        rejects(
+            "macro_rules! twice { ($e:expr) => { $e; $e } }",
+            "macro_rules",
+        );
+        assert!(rules("fn f() -> Vec<u8> { vec![1, 2] }").is_empty());
+    }
+
+    #[test]
     fn allow_list_lifts_a_rule() {
         assert!(check_source("fn f() { unsafe {} }", &["unsafe".to_string()]).is_empty());
+    }
+
+    #[test]
+    fn lesson_allow_list_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(lesson_allow_list(dir.path()).unwrap().is_empty());
+        std::fs::create_dir_all(dir.path().join("grading")).unwrap();
+        std::fs::write(
+            dir.path().join("grading/policy.toml"),
+            "allow = [\"unsafe\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            lesson_allow_list(dir.path()).unwrap(),
+            vec!["unsafe".to_string()]
+        );
+        std::fs::write(dir.path().join("grading/policy.toml"), "allw = 1\n").unwrap();
+        assert!(lesson_allow_list(dir.path()).is_err());
     }
 
     #[test]

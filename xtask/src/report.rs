@@ -119,7 +119,17 @@ impl ExerciseReport {
 
 /// Lines of the message shown for the exercise in focus; others get one line.
 const FOCUS_LINES: usize = 14;
-const LINE_WIDTH: usize = 160;
+/// Width that failure messages are wrapped to: the terminal's, less the report's indent, or a
+/// readable default when the output is not a terminal.
+fn line_width() -> usize {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal()
+        && let Ok((cols, _)) = crossterm::terminal::size()
+    {
+        return usize::from(cols).saturating_sub(10).clamp(50, 150);
+    }
+    100
+}
 
 /// Renders the human report. `focus` is the exercise shown in detail (default: the first
 /// unsolved one); `next` is the single next step, printed last.
@@ -130,6 +140,7 @@ pub fn render_human(
     next: Option<&str>,
 ) -> String {
     let mut out = String::new();
+    let wrap_width = line_width();
     let progress = format!("{}/{}", r.passed, r.total);
     let what = if r.solution {
         "  (reference solutions)"
@@ -191,7 +202,9 @@ pub fn render_human(
             let keep = if in_focus { FOCUS_LINES } else { 1 };
             out.push_str(&format!("      {}\n", style.dim(&t.name)));
             for line in lines.iter().take(keep) {
-                out.push_str(&format!("      │ {}\n", clip(line)));
+                for part in wrap(line, wrap_width) {
+                    out.push_str(&format!("      │ {part}\n"));
+                }
             }
             if lines.len() > keep && in_focus {
                 out.push_str(&format!(
@@ -207,13 +220,35 @@ pub fn render_human(
     out
 }
 
-fn clip(line: &str) -> String {
-    if line.chars().count() > LINE_WIDTH {
-        let s: String = line.chars().take(LINE_WIDTH - 1).collect();
-        format!("{s}…")
-    } else {
-        line.to_string()
+/// Word-wraps one message line to `width` columns. The harness's diagnoses are single long
+/// sentences whose *end* matters ("…so nothing will ever poll it again"), so they are wrapped,
+/// never cut. Continuation lines keep the original indentation plus two spaces.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width {
+        return vec![line.to_string()];
     }
+    let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        let len = current.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            parts.push(std::mem::take(&mut current));
+        }
+        if current.is_empty() {
+            current.push_str(&indent);
+            if !parts.is_empty() {
+                current.push_str("  ");
+            }
+        } else {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts
 }
 
 #[cfg(test)]
@@ -245,6 +280,16 @@ mod tests {
         };
         r.tally();
         r
+    }
+
+    #[test]
+    fn long_lines_wrap_without_losing_words() {
+        let line =
+            "lost wakeup (rule 2): poll #1 returned Pending and nothing will ever poll it again";
+        let parts = wrap(line, 30);
+        assert!(parts.iter().all(|p| p.chars().count() <= 32), "{parts:?}");
+        let joined: Vec<&str> = parts.iter().flat_map(|p| p.split_whitespace()).collect();
+        assert_eq!(joined.join(" "), line);
     }
 
     #[test]

@@ -221,6 +221,7 @@ fn attacks_score_zero_and_the_reference_scores_full() {
     assert!(feedback("big file").contains("1 MiB"));
     assert!(feedback("nothing here").contains("No exercise file"));
     assert!(feedback("infinite_loop").contains("still running"));
+    assert!(feedback("compile_memory_bomb").contains("more memory than available"));
     assert!(feedback("output_flood").contains("cut off"));
     if skip_policy.contains(&"rt_exit_zero".to_string()) {
         assert!(feedback("rt_exit_zero").contains("without the grader's verdict"));

@@ -11,8 +11,9 @@
 //! 3. [`workspace`]: one generated cargo workspace, one member per *distinct* submission
 //!    (students whose effective files are identical — e.g. everyone who handed in nothing for
 //!    the lesson — share one build), tests armed by [`rewrite`] with the verdict guard.
-//!    One `cargo test --no-run --keep-going` builds them all; a file that does not compile is
-//!    swapped for its stub and the workspace rebuilt once, so it costs only its own points.
+//!    One `cargo test --no-run --no-fail-fast` builds them all; a file that does not compile is
+//!    swapped for its stub and the workspace rebuilt (again if that reveals the next broken
+//!    file), so it costs only its own points.
 //! 4. [`run`]: every test of every member in its own sandboxed process, all cores busy, a pass
 //!    only with the per-process secret token.
 //! 5. [`report`]: scores (partial credit per passing test) and the files handed back.
@@ -173,6 +174,7 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
             (ex.id.clone(), text)
         })
         .collect();
+    let allow = crate::policy::lesson_allow_list(&lesson.dir)?;
     let mut blockers: Vec<BTreeMap<String, Blocker>> = Vec::new();
     let mut effective: Vec<BTreeMap<String, String>> = Vec::new();
     for sub in &subs {
@@ -189,7 +191,7 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
                     let violations = if exempt {
                         Vec::new()
                     } else {
-                        crate::policy::check_source(text, &[])
+                        crate::policy::check_source(text, &allow)
                     };
                     if violations.is_empty() {
                         Some(text.clone())

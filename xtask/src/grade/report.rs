@@ -263,15 +263,16 @@ pub fn feedback_md(lesson: &str, g: &StudentGrade, files: &[(String, String)]) -
             }
         }
         for t in &e.tests {
-            let mark = if t.status == Status::Pass {
-                "✓"
-            } else {
-                "✗"
+            let (mark, note) = match t.status {
+                Status::Pass => ("✓", ""),
+                Status::NotRun => ("–", " (not run)"),
+                Status::Timeout => ("✗", " (timed out)"),
+                _ => ("✗", ""),
             };
             if t.hidden {
-                let _ = writeln!(s, "- {mark} hidden test `{}`", t.name);
+                let _ = writeln!(s, "- {mark} hidden test `{}`{note}", t.name);
             } else {
-                let _ = writeln!(s, "- {mark} `{}`", t.name);
+                let _ = writeln!(s, "- {mark} `{}`{note}", t.name);
                 if t.status != Status::Pass
                     && e.blocker.is_none()
                     && let Some(m) = &t.message

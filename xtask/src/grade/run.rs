@@ -36,7 +36,7 @@ pub const OUTPUT_CAP: usize = 256 * 1024;
 pub struct Job {
     /// Index of the member (submission group) it belongs to; also its sandbox slot.
     pub member: usize,
-    /// `check` or `hidden`.
+    /// `check` (visible tests) or `hidden`.
     pub target: String,
     /// The test binary.
     pub bin: PathBuf,
