@@ -4,36 +4,7 @@
 //! Tests that build their own runtime are plain `#[test]`s and run the code under [`within`], a
 //! watchdog that turns a hang into a failure with a message instead of a silent timeout.
 
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
-
-/// Runs `f` on a helper thread and waits at most `limit` for it. A panic inside `f` is re-raised
-/// here (so the test shows the original message); running out of time fails the test with `what`.
-#[allow(dead_code)]
-fn within<T: Send + 'static>(
-    limit: Duration,
-    what: &str,
-    f: impl FnOnce() -> T + Send + 'static,
-) -> T {
-    let (tx, rx) = mpsc::channel();
-    let worker = thread::Builder::new()
-        .name("watchdog-runner".into())
-        .spawn(move || {
-            let _ = tx.send(f());
-        })
-        .expect("spawning the watchdog thread");
-    match rx.recv_timeout(limit) {
-        Ok(value) => value,
-        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
-            Err(panic) => std::panic::resume_unwind(panic),
-            Ok(()) => unreachable!("the runner thread ended without sending"),
-        },
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("still running after {limit:?}: {what}")
-        }
-    }
-}
+use shared::time_limit::within;
 
 mod e01_hand_built_runtimes {
     use super::within;

@@ -51,6 +51,7 @@ pub mod executor;
 pub mod harness;
 pub mod probe;
 pub mod test_futures;
+pub mod time_limit;
 pub mod timeline;
 pub mod verdict;
 pub mod wakers;

@@ -50,7 +50,13 @@ impl Default for RunnerConfig {
     fn default() -> Self {
         RunnerConfig {
             parallelism: default_parallelism(),
-            env: vec![("RUST_BACKTRACE".into(), "0".into())],
+            env: vec![
+                ("RUST_BACKTRACE".into(), "0".into()),
+                // Each test has its own process, so the harness may end one whose `poll` never
+                // returns (rule 3) after a second, instead of the runner killing it at the time
+                // limit with nothing to say. See `shared::harness` (the watchdog).
+                ("GEARS_ABORT_ON_HANG".into(), "1".into()),
+            ],
             prefix: Vec::new(),
             output_cap: 64 * 1024,
             extra_args: Vec::new(),
@@ -226,6 +232,11 @@ pub fn run_one(bin: &Path, spec: &TestSpec, cfg: &RunnerConfig) -> TestResult {
 /// The verdict of a plain libtest process: exit 0 with `1 passed` is a pass, a kill at the time
 /// limit a timeout, anything else a failure with the panic message.
 pub fn default_judge(spec: &TestSpec, out: &Captured) -> (Status, Option<String>) {
+    if (out.timed_out || out.status.is_some_and(|s| s.code().is_none()))
+        && let Some(alarm) = harness_alarm(&out.stderr)
+    {
+        return (Status::Fail, Some(alarm));
+    }
     if out.timed_out {
         return (
             Status::Timeout,
@@ -269,6 +280,15 @@ pub fn default_judge(spec: &TestSpec, out: &Captured) -> (Status, Option<String>
         &out.stderr
     };
     (Status::Fail, Some(last_lines(text, 8)))
+}
+
+/// The shared harness's watchdog writes a rule-3 diagnosis straight to stderr when a `poll` call
+/// never returns (and then aborts the process under `GEARS_ABORT_ON_HANG`). That diagnosis says
+/// far more than "crashed" or "timed out", so it becomes the message.
+fn harness_alarm(stderr: &str) -> Option<String> {
+    let start = stderr.find("blocking poll (rule 3")?;
+    let text = stderr[start..].trim_end();
+    Some(text.lines().take(6).collect::<Vec<_>>().join("\n"))
 }
 
 /// Extracts the failure message of `name` from libtest's report: the panic message after
@@ -334,6 +354,29 @@ mod tests {
             m,
             "rule 2 (register a wake before Pending): lost wakeup\n  +0.0 ms  poll #1 -> Pending"
         );
+    }
+
+    #[test]
+    fn a_hung_poll_is_reported_by_rule_not_as_a_crash() {
+        use std::os::unix::process::ExitStatusExt;
+        let spec = TestSpec {
+            name: "e01_a::adds".into(),
+            timeout: Duration::from_secs(10),
+        };
+        let out = Captured {
+            // SIGABRT, as the watchdog's abort() ends the process.
+            status: Some(std::process::ExitStatus::from_raw(6)),
+            timed_out: false,
+            stdout: String::new(),
+            stderr: "\nblocking poll (rule 3: poll must not block): poll #1 of X has been running \
+                     for 1000 ms and has not returned\nWhat to do: look for sleep\n"
+                .into(),
+            truncated: false,
+            duration: Duration::from_secs(1),
+        };
+        let (status, message) = default_judge(&spec, &out);
+        assert_eq!(status, Status::Fail);
+        assert!(message.unwrap().starts_with("blocking poll (rule 3"));
     }
 
     #[test]
