@@ -416,18 +416,17 @@ mod e06_join {
             let (b, hb) = Probe::new("b", WakeFromThread::new(Duration::from_millis(db), 'b'));
             let run = Harness::new().block_on(join(a, b));
             assert_eq!(run.output, ('a', 'b'));
-            let (fast, slow) = if da < db { (&ha, &hb) } else { (&hb, &ha) };
-            assert_eq!(
-                fast.polls(),
-                2,
-                "the faster child: Pending once, then Ready"
-            );
-            // The slower one is also polled when the faster one's wake comes in.
-            assert!(
-                (2..=3).contains(&slow.polls()),
-                "the slower child: {} polls",
-                slow.polls()
-            );
+            // Each child: Pending once, then Ready, plus at most one extra poll when the other
+            // child's wake arrives first. (On a loaded machine the "faster" thread can fire
+            // last, so which child gets the extra poll is not asserted.) A poll after Ready would
+            // already have panicked inside the Probe.
+            for (name, probe) in [("a", &ha), ("b", &hb)] {
+                assert!(
+                    (2..=3).contains(&probe.polls()),
+                    "child {name} was polled {} times; expected 2 or 3",
+                    probe.polls()
+                );
+            }
             assert!(ha.is_ready() && hb.is_ready());
         }
     }
