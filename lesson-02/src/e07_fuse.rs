@@ -2,8 +2,8 @@
 //!
 //! Rule 1 says: once a future has returned `Ready`, don't poll it again. What happens if you do is
 //! up to the future: most panic, some return nonsense, a few hang. Code that polls many futures in
-//! a loop (`futures::select!` is the famous one) needs more than a promise: futures that are *safe*
-//! to poll after completion, and that can say they are done. That is the [`FusedFuture`] trait:
+//! a loop (`futures::select!` is the famous one) needs more than a promise: futures for which one
+//! more poll after the end is harmless, and that can say they are done. That is the [`FusedFuture`] trait:
 //! `is_terminated()` reports "finished", and a terminated future just answers `Pending`.
 //!
 //! ## Your task

@@ -1,4 +1,4 @@
-//! Exercise 11 — `block_on`: the executor at the top of the chain.
+//! Exercise 11 — `block_on`: the executor that every chain of `.await`s ends in.
 //!
 //! Every chain of `.await`s ends somewhere that is not async: an ordinary function that calls
 //! `poll` on the outermost future. That function is an executor, and the smallest useful one is

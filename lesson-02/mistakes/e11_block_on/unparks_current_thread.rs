@@ -1,5 +1,5 @@
 // Breaks rule 2 at the executor (a wake must lead to a poll): the waker unparks whichever thread calls wake, so a wake from another thread never reaches the parked executor.
-//! Exercise 11 — `block_on`: the executor at the top of the chain.
+//! Exercise 11 — `block_on`: the executor that every chain of `.await`s ends in.
 //!
 //! Every `.await` chain ends somewhere that is not async: a plain function that calls `poll` on the
 //! outermost future. That function is an executor, and the smallest useful one is `block_on`: poll
