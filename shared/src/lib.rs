@@ -31,6 +31,7 @@
 //! | [`probe`] | [`Probe`]: wrap a child future; fails loudly on poll after `Ready` |
 //! | [`timeline`] | [`Timeline`]: what happened, printable |
 //! | [`test_futures`] | small futures with known behaviour, for tests |
+//! | [`testing`] | the helpers every lesson's tests share: poll by hand, virtual-time asserts, limits |
 //!
 //! ## In a test
 //!
@@ -51,6 +52,7 @@ pub mod executor;
 pub mod harness;
 pub mod probe;
 pub mod test_futures;
+pub mod testing;
 pub mod time_limit;
 pub mod timeline;
 pub mod verdict;
