@@ -25,6 +25,7 @@
 //! | module | for |
 //! |---|---|
 //! | [`block_on`](mod@block_on) | the smallest executor: run one future on this thread |
+//! | [`cpu`] | CPU time and context switches of a thread or the process (`getrusage`) |
 //! | [`executor`] | [`LocalExecutor`](executor::LocalExecutor): tasks, a run queue, `spawn` |
 //! | [`wakers`] | test wakers that count wakes, clones and drops, or record threads |
 //! | [`harness`] | [`Harness`]: drive a future and report the rule it breaks |
@@ -48,6 +49,7 @@
 #![warn(missing_docs)]
 
 pub mod block_on;
+pub mod cpu;
 pub mod executor;
 pub mod harness;
 pub mod probe;
