@@ -1,0 +1,10 @@
+//! # Lesson 05 — Time
+//!
+//! Timers are where async code meets the clock, and where tests usually turn slow and flaky. You
+//! write the time-driven pieces every service needs (retry with backoff, debounce, a rate
+//! limiter, a timeout, a ticking job, a deadline shared by several steps) on tokio's clock, and
+//! see how paused time tests each one exactly, in microseconds. Read `README.md` first; each
+//! module below is one exercise, in the order to do them.
+
+#[cfg_attr(feature = "solution", path = "../solutions/e01_backoff.rs")]
+pub mod e01_backoff;
