@@ -162,3 +162,137 @@ mod e01_backoff {
         );
     }
 }
+
+mod e02_debounce {
+    use super::*;
+    use lesson_05::e02_debounce::*;
+    use shared::Harness;
+    use shared::testing::finishes;
+    use tokio::sync::mpsc;
+    use tokio::time::{Instant, sleep, sleep_until};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_steady_stream_faster_than_quiet_emits_only_when_it_stops() {
+        let t0 = Instant::now();
+        let (in_tx, in_rx) = mpsc::channel(8);
+        let (out_tx, mut out_rx) = mpsc::channel(8);
+        let producer = async move {
+            for i in 0..100u32 {
+                sleep_until(t0 + ms(10 * u64::from(i))).await;
+                in_tx.send(i).await.expect("debounce dropped its input early");
+            }
+            sleep(ms(5000)).await;
+        };
+        let consumer = async move {
+            let mut seen = Vec::new();
+            while let Some(v) = out_rx.recv().await {
+                seen.push((v, t0.elapsed()));
+            }
+            seen
+        };
+        let debouncer = Harness::new()
+            .named("debounce")
+            .run(debounce(in_rx, ms(25), out_tx));
+        let ((), seen, run) = finishes("debounce", async {
+            tokio::join!(producer, consumer, debouncer)
+        })
+        .await;
+        assert_eq!(
+            seen,
+            [(99, ms(1015))],
+            "100 values 10 ms apart with a 25 ms quiet period: nothing until the stream stops, \
+             then the last value 25 ms after it arrived {CLOCKS}"
+        );
+        assert!(
+            run.polls <= 250,
+            "debounce was polled {} times for 100 values: about one poll per value (and per timer \
+             firing) is enough",
+            run.polls
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn values_just_slower_than_quiet_all_come_through() {
+        let t0 = Instant::now();
+        let (in_tx, in_rx) = mpsc::channel(8);
+        let (out_tx, mut out_rx) = mpsc::channel(8);
+        let producer = async move {
+            for i in 0..5u32 {
+                sleep_until(t0 + ms(41 * u64::from(i))).await;
+                in_tx.send(i).await.expect("debounce dropped its input early");
+            }
+            sleep(ms(1000)).await;
+        };
+        let consumer = async move {
+            let mut seen = Vec::new();
+            while let Some(v) = out_rx.recv().await {
+                seen.push((v, t0.elapsed()));
+            }
+            seen
+        };
+        let ((), seen, ()) = finishes("debounce", async {
+            tokio::join!(producer, consumer, debounce(in_rx, ms(40), out_tx))
+        })
+        .await;
+        let want: Vec<(u32, Duration)> = (0..5u32).map(|i| (i, ms(41 * u64::from(i) + 40))).collect();
+        assert_eq!(
+            seen, want,
+            "values 41 ms apart with a 40 ms quiet period: each is sent, exactly 40 ms after it \
+             arrived {CLOCKS}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn returns_when_the_output_is_closed() {
+        let (in_tx, in_rx) = mpsc::channel(8);
+        let (out_tx, out_rx) = mpsc::channel::<u8>(8);
+        drop(out_rx);
+        let t0 = Instant::now();
+        let debouncer = tokio::spawn(debounce(in_rx, ms(30), out_tx));
+        in_tx.send(1).await.expect("debounce dropped its input early");
+        // The input stays open: only the closed output can end debounce.
+        let finished = finishes("debounce after its output closed", debouncer).await;
+        assert!(
+            finished.is_ok(),
+            "debounce panicked when its output was closed: a closed output means nobody listens \
+             any more, so return quietly"
+        );
+        assert!(
+            t0.elapsed() <= ms(32),
+            "debounce should return once it tries to send its value (30 ms) to a closed output, \
+             it returned after {:?}",
+            t0.elapsed()
+        );
+        drop(in_tx);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn close_with_nothing_waiting_returns_at_once_without_output() {
+        let t0 = Instant::now();
+        let (in_tx, in_rx) = mpsc::channel(8);
+        let (out_tx, mut out_rx) = mpsc::channel(8);
+        let producer = async move {
+            in_tx.send(7u32).await.expect("debounce dropped its input early");
+            sleep(ms(100)).await;
+            drop(in_tx);
+        };
+        let consumer = async move {
+            let mut seen = Vec::new();
+            while let Some(v) = out_rx.recv().await {
+                seen.push((v, t0.elapsed()));
+            }
+            seen
+        };
+        let debouncer = async { debounce(in_rx, ms(20), out_tx).await; t0.elapsed() };
+        let ((), seen, returned) = finishes("debounce", async {
+            tokio::join!(producer, consumer, debouncer)
+        })
+        .await;
+        assert_eq!(seen, [(7, ms(20))], "one value, sent after its quiet period {CLOCKS}");
+        assert_eq!(
+            returned,
+            ms(100),
+            "the input closed at 100 ms with nothing waiting: debounce returns then, sending nothing"
+        );
+    }
+}

@@ -8,3 +8,5 @@
 
 #[cfg_attr(feature = "solution", path = "../solutions/e01_backoff.rs")]
 pub mod e01_backoff;
+#[cfg_attr(feature = "solution", path = "../solutions/e02_debounce.rs")]
+pub mod e02_debounce;

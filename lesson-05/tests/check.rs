@@ -137,3 +137,113 @@ mod e01_backoff {
         assert_about("giving up", t0.elapsed(), ms(600));
     }
 }
+
+mod e02_debounce {
+    use super::*;
+    use lesson_05::e02_debounce::*;
+    use shared::Harness;
+    use shared::testing::finishes_within;
+    use tokio::sync::mpsc;
+    use tokio::time::{Instant, sleep_until};
+
+    /// What a debounce run looked like, in ms since the start.
+    struct Outcome {
+        outputs: Vec<(u32, Duration)>,
+        returned_at: Duration,
+        polls: u64,
+    }
+
+    /// Runs `debounce(quiet)` under the harness while a producer sends `sends` (value at ms) and
+    /// closes the input at `close_at` ms, and a consumer records what comes out, and when.
+    async fn scenario(quiet: u64, sends: &[(u64, u32)], close_at: u64) -> Outcome {
+        let t0 = Instant::now();
+        let (in_tx, in_rx) = mpsc::channel(64);
+        let (out_tx, mut out_rx) = mpsc::channel(64);
+        let sends = sends.to_vec();
+        let producer = async move {
+            for (at, value) in sends {
+                sleep_until(t0 + ms(at)).await;
+                in_tx.send(value).await.expect("debounce dropped its input early");
+            }
+            sleep_until(t0 + ms(close_at)).await;
+            drop(in_tx);
+        };
+        let consumer = async move {
+            let mut outputs = Vec::new();
+            while let Some(value) = out_rx.recv().await {
+                outputs.push((value, t0.elapsed()));
+            }
+            outputs
+        };
+        let debouncer = Harness::new().named("debounce").run(async move {
+            debounce(in_rx, ms(quiet), out_tx).await;
+            t0.elapsed()
+        });
+        let ((), outputs, run) = finishes_within(
+            "debounce (with its producer and consumer)",
+            ms(close_at) + Duration::from_secs(10),
+            async { tokio::join!(producer, consumer, debouncer) },
+        )
+        .await;
+        Outcome {
+            outputs,
+            returned_at: run.output,
+            polls: run.polls,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_gives_one_output_quiet_after_the_last_value() {
+        let out = scenario(50, &[(0, 1), (10, 2), (20, 3)], 1000).await;
+        assert_eq!(
+            out.outputs,
+            [(3, ms(70))],
+            "values at 0, 10, 20 ms with a 50 ms quiet period: one output, the last value (3), \
+             50 ms after it arrived (at 70 ms) {CLOCKS}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn separate_bursts_give_separate_outputs() {
+        let out = scenario(50, &[(0, 1), (30, 2), (200, 3), (220, 4), (400, 5)], 1000).await;
+        assert_eq!(
+            out.outputs,
+            [(2, ms(80)), (4, ms(270)), (5, ms(450))],
+            "three bursts, three outputs: each burst's last value, 50 ms after it arrived \
+             (each new value restarts the quiet period) {CLOCKS}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn closing_the_input_flushes_at_once_and_returns() {
+        let out = scenario(50, &[(0, 1), (10, 2)], 20).await;
+        assert_eq!(
+            out.outputs,
+            [(2, ms(20))],
+            "the input closed at 20 ms with value 2 waiting: send it at once (at 20 ms, not after \
+             the quiet period), nothing can supersede it any more"
+        );
+        assert_eq!(
+            out.returned_at,
+            ms(20),
+            "debounce returns as soon as its input is closed and the waiting value is sent"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_debouncer_is_not_woken() {
+        let out = scenario(50, &[(0, 1), (60_000, 2)], 120_000).await;
+        assert_eq!(
+            out.outputs,
+            [(1, ms(50)), (2, ms(60_050))],
+            "each lone value is sent 50 ms after it arrived {CLOCKS}"
+        );
+        assert!(
+            out.polls <= 20,
+            "debounce was polled {} times for 2 values over 2 idle minutes: while no value waits, \
+             it must wait on the channel alone (switch the timer branch off with `, if ...`), \
+             not wake up every quiet period",
+            out.polls
+        );
+    }
+}
