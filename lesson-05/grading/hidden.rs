@@ -296,3 +296,170 @@ mod e02_debounce {
         );
     }
 }
+
+mod e03_rate_limiter {
+    use super::*;
+    use lesson_05::e03_rate_limiter::*;
+    use shared::testing::{finishes_within, within};
+    use std::sync::{Arc, Mutex};
+    use tokio::time::{Instant, sleep, timeout};
+
+    type Log = Arc<Mutex<Vec<(&'static str, Duration)>>>;
+
+    fn caller(
+        limiter: &Arc<RateLimiter>,
+        log: &Log,
+        t0: Instant,
+        name: &'static str,
+        arrives: u64,
+    ) -> tokio::task::JoinHandle<()> {
+        let (limiter, log) = (limiter.clone(), log.clone());
+        tokio::spawn(async move {
+            sleep(ms(arrives)).await;
+            limiter.acquire().await;
+            log.lock().unwrap().push((name, t0.elapsed()));
+        })
+    }
+
+    async fn join_all(tasks: Vec<tokio::task::JoinHandle<()>>) {
+        finishes_within("the callers", Duration::from_secs(60), async {
+            for task in tasks {
+                task.await.expect("a task calling acquire panicked");
+            }
+        })
+        .await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cancelled_acquire_takes_no_token_and_lets_the_next_move_up() {
+        let t0 = Instant::now();
+        let limiter = Arc::new(RateLimiter::new(ms(10), 1));
+        let log: Log = Arc::default();
+        limiter.acquire().await;
+        let impatient = {
+            let limiter = limiter.clone();
+            tokio::spawn(async move { timeout(ms(5), limiter.acquire()).await.is_ok() })
+        };
+        let patient = caller(&limiter, &log, t0, "patient", 0);
+        let got_in = finishes_within("the impatient caller", Duration::from_secs(60), impatient)
+            .await
+            .expect("the impatient task panicked");
+        assert!(!got_in, "no token exists before 10 ms, so a 5 ms timeout must expire");
+        join_all(vec![patient]).await;
+        assert_eq!(
+            *log.lock().unwrap(),
+            [("patient", ms(10))],
+            "an acquire dropped while waiting takes no token and holds nobody up: the next caller \
+             gets the 10 ms token {CLOCKS}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn two_waves_each_start_with_a_full_bucket() {
+        let t0 = Instant::now();
+        let limiter = Arc::new(RateLimiter::new(ms(7), 3));
+        let log: Log = Arc::default();
+        let mut tasks = Vec::new();
+        for _ in 0..10 {
+            tasks.push(caller(&limiter, &log, t0, "first wave", 0));
+        }
+        for _ in 0..10 {
+            tasks.push(caller(&limiter, &log, t0, "second wave", 500));
+        }
+        join_all(tasks).await;
+        let wave = |start: u64| (0..10u64).map(move |k| ms(start + 7 * k.saturating_sub(2)));
+        let want: Vec<Duration> = wave(0).chain(wave(500)).collect();
+        let got: Vec<Duration> = log.lock().unwrap().iter().map(|&(_, at)| at).collect();
+        assert_eq!(
+            got, want,
+            "burst 3, a token per 7 ms: each wave gets 3 at once, then one per 7 ms; the bucket \
+             refills to 3 (no more) in the quiet between the waves {CLOCKS}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn time_spent_full_is_not_saved_up() {
+        let t0 = Instant::now();
+        let limiter = Arc::new(RateLimiter::new(ms(10), 3));
+        sleep(ms(25)).await;
+        let mut times = Vec::new();
+        finishes_within("5 acquires", Duration::from_secs(60), async {
+            for _ in 0..5 {
+                limiter.acquire().await;
+                times.push(t0.elapsed());
+            }
+        })
+        .await;
+        assert_eq!(
+            times,
+            [ms(25), ms(25), ms(25), ms(35), ms(45)],
+            "the bucket was full from 0 to 25 ms, and a full bucket earns nothing: 3 go at 25 ms, \
+             the next token comes 10 ms after the bucket stopped being full (35 ms), not at 30 ms"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn newcomers_queue_behind_waiters_at_every_token() {
+        let t0 = Instant::now();
+        let limiter = Arc::new(RateLimiter::new(ms(100), 2));
+        let log: Log = Arc::default();
+        // Newcomers start their clocks first and arrive exactly when tokens appear.
+        let mut tasks = vec![
+            caller(&limiter, &log, t0, "new at 100", 100),
+            caller(&limiter, &log, t0, "new at 200", 200),
+        ];
+        for name in ["w1", "w2", "w3", "w4"] {
+            tasks.push(caller(&limiter, &log, t0, name, 0));
+        }
+        join_all(tasks).await;
+        assert_eq!(
+            *log.lock().unwrap(),
+            [
+                ("w1", ms(0)),
+                ("w2", ms(0)),
+                ("w3", ms(100)),
+                ("w4", ms(200)),
+                ("new at 100", ms(300)),
+                ("new at 200", ms(400)),
+            ],
+            "first come, first served: w3 and w4 have waited since 0 ms, so the tokens of 100 and \
+             200 ms are theirs, and the newcomers queue behind them in their arrival order"
+        );
+    }
+
+    #[test]
+    fn on_a_multi_threaded_runtime_nobody_is_admitted_early() {
+        let elapsed = within(
+            Duration::from_secs(20),
+            "30 acquires at one per 2 ms on a 2-thread runtime never finished (a lost wake, or a \
+             deadlock in acquire?)",
+            || {
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("building a runtime");
+                rt.block_on(async {
+                    let limiter = Arc::new(RateLimiter::new(ms(2), 1));
+                    let start = Instant::now();
+                    let tasks: Vec<_> = (0..30)
+                        .map(|_| {
+                            let limiter = limiter.clone();
+                            tokio::spawn(async move { limiter.acquire().await })
+                        })
+                        .collect();
+                    for task in tasks {
+                        task.await.expect("a task calling acquire panicked");
+                    }
+                    start.elapsed()
+                })
+            },
+        );
+        assert!(
+            elapsed >= ms(58),
+            "30 callers at one token per 2 ms (burst 1) need at least 58 ms of real time, they all \
+             got in after {elapsed:?}: tokens are handed out too fast when tasks run on several \
+             threads at once"
+        );
+    }
+}

@@ -10,3 +10,5 @@
 pub mod e01_backoff;
 #[cfg_attr(feature = "solution", path = "../solutions/e02_debounce.rs")]
 pub mod e02_debounce;
+#[cfg_attr(feature = "solution", path = "../solutions/e03_rate_limiter.rs")]
+pub mod e03_rate_limiter;

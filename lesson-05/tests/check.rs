@@ -247,3 +247,142 @@ mod e02_debounce {
         );
     }
 }
+
+mod e03_rate_limiter {
+    use super::*;
+    use lesson_05::e03_rate_limiter::*;
+    use shared::testing::{assert_send, finishes_within};
+    use std::sync::{Arc, Mutex};
+    use tokio::time::{Instant, sleep};
+
+    /// Spawns `n` tasks, in order, that each acquire once; returns (task id, admission time since
+    /// `t0`) in the order they were admitted.
+    async fn admit_all(limiter: Arc<RateLimiter>, n: usize, t0: Instant) -> Vec<(usize, Duration)> {
+        let log = Arc::new(Mutex::new(Vec::with_capacity(n)));
+        let tasks: Vec<_> = (0..n)
+            .map(|id| {
+                let (limiter, log) = (limiter.clone(), log.clone());
+                tokio::spawn(async move {
+                    limiter.acquire().await;
+                    log.lock().unwrap().push((id, t0.elapsed()));
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("a task calling acquire panicked");
+        }
+        let log = log.lock().unwrap();
+        log.clone()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_bucket_then_one_token_per_period() {
+        let t0 = Instant::now();
+        let limiter = RateLimiter::new(ms(10), 5);
+        let times = finishes_within("20 acquires", Duration::from_secs(60), async {
+            let mut times = Vec::new();
+            for _ in 0..20 {
+                limiter.acquire().await;
+                times.push(t0.elapsed());
+            }
+            times
+        })
+        .await;
+        let want: Vec<Duration> = (0..20u64).map(|k| ms(10 * k.saturating_sub(4))).collect();
+        assert_eq!(
+            times, want,
+            "burst 5, one token per 10 ms: the bucket starts full, so 5 callers go at once, then \
+             one every 10 ms {CLOCKS}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn thousands_of_callers_in_order_at_the_exact_rate() {
+        let t0 = Instant::now();
+        let limiter = Arc::new(RateLimiter::new(Duration::from_micros(2500), 10));
+        assert_send(&limiter.acquire());
+        let admitted = finishes_within(
+            "4000 callers",
+            Duration::from_secs(60),
+            admit_all(limiter, 4000, t0),
+        )
+        .await;
+        let order: Vec<usize> = admitted.iter().map(|&(id, _)| id).collect();
+        let first_unfair = order.iter().enumerate().find(|&(k, &id)| k != id);
+        assert!(
+            first_unfair.is_none(),
+            "fairness: callers must be admitted in the order they called acquire, but admission \
+             #{} went to caller {} (first come, first served: a waiter must not be overtaken)",
+            first_unfair.map_or(0, |(k, _)| k),
+            first_unfair.map_or(0, |(_, &id)| id)
+        );
+        for (k, &(_, at)) in admitted.iter().enumerate() {
+            let due = Duration::from_micros(2500 * (k as u64).saturating_sub(9));
+            assert!(
+                at >= due && at <= due + ms(1),
+                "rate: caller #{k} should be admitted at {due:?} (10 at once, then one per 2.5 ms, \
+                 up to the timer's 1 ms tick late), but was admitted at {at:?}. Early means too \
+                 many tokens; late and growing means the rounding adds up: count tokens from when \
+                 the last whole token was earned, not from now {CLOCKS}"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_bucket_saves_up_no_more_than_burst() {
+        let t0 = Instant::now();
+        let limiter = Arc::new(RateLimiter::new(ms(10), 5));
+        sleep(Duration::from_secs(1)).await;
+        let admitted = finishes_within(
+            "30 callers after an idle second",
+            Duration::from_secs(60),
+            admit_all(limiter, 30, t0),
+        )
+        .await;
+        let times: Vec<Duration> = admitted.iter().map(|&(_, at)| at).collect();
+        let want: Vec<Duration> = (0..30u64)
+            .map(|k| ms(1000 + 10 * k.saturating_sub(4)))
+            .collect();
+        assert_eq!(
+            times, want,
+            "after 1 s idle the bucket holds 5 tokens (its burst), not 100: 5 callers at 1 s, then \
+             one every 10 ms {CLOCKS}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_newcomer_does_not_overtake_waiting_callers() {
+        let t0 = Instant::now();
+        let limiter = Arc::new(RateLimiter::new(ms(10), 1));
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let caller = |name: &'static str, arrives: u64| {
+            let (limiter, log) = (limiter.clone(), log.clone());
+            tokio::spawn(async move {
+                sleep(ms(arrives)).await;
+                limiter.acquire().await;
+                log.lock().unwrap().push((name, t0.elapsed()));
+            })
+        };
+        // "late" starts its clock first, but arrives at 10 ms, when "b" and "c" have been
+        // waiting since 0 ms.
+        let tasks = [
+            caller("late", 10),
+            caller("a", 0),
+            caller("b", 0),
+            caller("c", 0),
+        ];
+        finishes_within("four callers", Duration::from_secs(60), async {
+            for task in tasks {
+                task.await.expect("a task calling acquire panicked");
+            }
+        })
+        .await;
+        assert_eq!(
+            *log.lock().unwrap(),
+            [("a", ms(0)), ("b", ms(10)), ("c", ms(20)), ("late", ms(30))],
+            "fairness: b and c have waited since 0 ms, so the token of 10 ms is b's and the next \
+             is c's; \"late\", arriving at 10 ms, queues behind them. If waiters sleep and then \
+             race for the token, whoever is polled first wins: queue them instead {CLOCKS}"
+        );
+    }
+}
