@@ -463,3 +463,113 @@ mod e03_rate_limiter {
         );
     }
 }
+
+mod e04_timeout {
+    use super::*;
+    use lesson_05::e04_timeout::*;
+    use shared::testing::finishes;
+    use shared::{Harness, Probe};
+    use std::future::{Future, pending, poll_fn, ready};
+    use tokio::sync::oneshot;
+    use tokio::time::{Instant, sleep};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_zero_limit_still_polls_the_work_once() {
+        let out = finishes("timeout(0, ready)", timeout(Duration::ZERO, ready(3))).await;
+        assert_eq!(out, Ok(3), "a ready value wins even a zero limit: the work is polled first");
+        let t0 = Instant::now();
+        let (inner, handle) = Probe::new("the inner future", pending::<u8>());
+        let mut fut = Box::pin(timeout(Duration::ZERO, inner));
+        let out = finishes("timeout(0, never ready)", poll_fn(|cx| fut.as_mut().poll(cx))).await;
+        assert_eq!(out, Err(TimedOut { after: Duration::ZERO }));
+        assert!(t0.elapsed() <= ms(1), "a zero limit times out at once");
+        assert!(
+            handle.is_dropped(),
+            "cancellation: the inner future is dropped when the error is returned"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cancellation_closes_what_the_work_held() {
+        // The work holds the sending half of a reply channel; cancelling it must close the
+        // channel at the deadline, so that whoever waits for the reply learns at once.
+        let (reply, mut waiting) = oneshot::channel::<&str>();
+        let work = async move {
+            sleep(ms(1000)).await;
+            let _ = reply.send("too late");
+        };
+        let t0 = Instant::now();
+        let mut fut = Box::pin(timeout(ms(80), work));
+        let run = Harness::new()
+            .named("timeout(80 ms, a 1 s job)")
+            .run(poll_fn(|cx| fut.as_mut().poll(cx)))
+            .await;
+        assert_eq!(run.output, Err(TimedOut { after: ms(80) }));
+        assert_eq!(t0.elapsed(), ms(80), "the 80 ms limit ends at 80 ms {CLOCKS}");
+        assert!(
+            matches!(waiting.try_recv(), Err(oneshot::error::TryRecvError::Closed)),
+            "when the timeout answers, the cancelled work must be dropped already: the reply \
+             channel it held should be closed, not still open inside a live future"
+        );
+        drop(fut);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ties_and_near_misses_across_many_limits() {
+        for k in 1..=60u64 {
+            let on_time = finishes(
+                "a job as long as its limit",
+                timeout(ms(k), async move {
+                    sleep(ms(k)).await;
+                    k
+                }),
+            )
+            .await;
+            assert_eq!(
+                on_time,
+                Ok(k),
+                "limit {k} ms, job {k} ms: a tie goes to the work (poll it before the timer)"
+            );
+            let t0 = Instant::now();
+            let late = finishes(
+                "a job 1 ms longer than its limit",
+                timeout(ms(k), async move {
+                    sleep(ms(k + 1)).await;
+                    k
+                }),
+            )
+            .await;
+            assert_eq!(late, Err(TimedOut { after: ms(k) }), "limit {k} ms, job {} ms", k + 1);
+            assert_eq!(t0.elapsed(), ms(k), "the error comes at the deadline {CLOCKS}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waiting_costs_no_polls() {
+        let run = Harness::new()
+            .named("timeout(10 s, a 3 s job)")
+            .run(timeout(Duration::from_secs(10), sleep(Duration::from_secs(3))))
+            .await;
+        assert_eq!(run.output, Ok(()));
+        assert!(
+            run.polls <= 3,
+            "the timeout was polled {} times while its job slept 3 s: it should be polled once to \
+             start and once when a timer fires, not keep waking itself to look at the clock",
+            run.polls
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn timeouts_compose_with_question_mark() {
+        async fn fetch() -> Result<u32, Box<dyn std::error::Error>> {
+            let v = timeout(ms(10), pending::<u32>()).await?;
+            Ok(v)
+        }
+        let err = finishes("fetch", fetch()).await.expect_err("the timeout must fire");
+        assert_eq!(
+            err.to_string(),
+            "timed out after 10ms",
+            "TimedOut is an Error with the Display `timed out after {{after:?}}`"
+        );
+    }
+}

@@ -12,3 +12,5 @@ pub mod e01_backoff;
 pub mod e02_debounce;
 #[cfg_attr(feature = "solution", path = "../solutions/e03_rate_limiter.rs")]
 pub mod e03_rate_limiter;
+#[cfg_attr(feature = "solution", path = "../solutions/e04_timeout.rs")]
+pub mod e04_timeout;

@@ -386,3 +386,99 @@ mod e03_rate_limiter {
         );
     }
 }
+
+mod e04_timeout {
+    use super::*;
+    use lesson_05::e04_timeout::*;
+    use shared::testing::{assert_about, finishes};
+    use shared::{Harness, Probe};
+    use std::future::{Future, pending, poll_fn};
+    use tokio::time::{Instant, sleep};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_quick_value_passes_through() {
+        let t0 = Instant::now();
+        let work = async {
+            sleep(ms(20)).await;
+            "done"
+        };
+        let run = Harness::new()
+            .named("timeout(50 ms, a 20 ms job)")
+            .run(timeout(ms(50), work))
+            .await;
+        assert_eq!(
+            run.output,
+            Ok("done"),
+            "a 20 ms job under a 50 ms limit finishes: Ok(its output)"
+        );
+        assert_about("a 20 ms job under a timeout", t0.elapsed(), ms(20));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn at_the_deadline_the_inner_future_is_already_dropped() {
+        let t0 = Instant::now();
+        let (inner, handle) = Probe::new("the inner future", pending::<u8>());
+        let mut fut = Box::pin(timeout(ms(50), inner));
+        // Poll by hand so the timeout future itself is still alive when it answers.
+        let run = Harness::new()
+            .named("timeout(50 ms, never ready)")
+            .run(poll_fn(|cx| fut.as_mut().poll(cx)))
+            .await;
+        assert_eq!(
+            run.output,
+            Err(TimedOut { after: ms(50) }),
+            "the inner future never finishes: Err(TimedOut {{ after: 50ms }})"
+        );
+        assert_about("the 50 ms timeout", t0.elapsed(), ms(50));
+        assert!(
+            handle.is_dropped(),
+            "cancellation: when the timeout returns its error the inner future must already be \
+             dropped (so whatever it holds is freed now), not kept inside the timeout future \
+             until someone drops that"
+        );
+        drop(fut);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_clock_starts_when_timeout_is_called() {
+        let t0 = Instant::now();
+        let fut = timeout(ms(50), pending::<()>());
+        sleep(ms(30)).await;
+        let out = finishes("timeout(50 ms) awaited 30 ms after it was made", fut).await;
+        assert_eq!(out, Err(TimedOut { after: ms(50) }));
+        assert_about(
+            "a timeout made at 0 ms with a 50 ms limit ends at 50 ms however late it is first \
+             polled (compute the deadline in `timeout` itself, outside the async block)",
+            t0.elapsed(),
+            ms(50),
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_value_ready_at_the_deadline_wins() {
+        for round in 0..32 {
+            let work = async {
+                sleep(ms(40)).await;
+                round
+            };
+            let out = finishes("timeout(40 ms, a 40 ms job)", timeout(ms(40), work)).await;
+            assert_eq!(
+                out,
+                Ok(round),
+                "round {round}: the job is ready at the deadline itself, and a tie goes to the \
+                 work: poll the inner future before the timer (`biased;` in select!, which \
+                 otherwise picks a random order)"
+            );
+        }
+    }
+
+    #[test]
+    fn timed_out_is_an_error_that_reads_well() {
+        let err: Box<dyn std::error::Error> = Box::new(TimedOut { after: ms(50) });
+        assert_eq!(
+            err.to_string(),
+            "timed out after 50ms",
+            "TimedOut's Display should read `timed out after {{after:?}}`"
+        );
+    }
+}

@@ -1,0 +1,69 @@
+// Legal but wasteful (busy waiting): it compares clocks instead of polling a timer, and wakes itself on every poll to look again, burning a CPU (and under paused time the clock never moves).
+//! Exercise 4 — a timeout written by hand, with an error type of our own, that cancels.
+//!
+//! tokio has `tokio::time::timeout`; writing one shows the three decisions inside it: when the
+//! clock starts, who wins a tie, and what happens to the work that ran out of time. In Rust the
+//! answer to the last one is the whole of cancellation: the inner future is *dropped*, and with it
+//! everything it owned (its buffers, its half-sent request, its place in a queue).
+
+use std::error::Error;
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::time::Instant;
+
+/// The error of [`timeout`]: the inner future did not finish within `after`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimedOut {
+    /// The limit that passed.
+    pub after: Duration,
+}
+
+impl fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "timed out after {:?}", self.after)
+    }
+}
+
+impl Error for TimedOut {}
+
+/// Runs `fut` with a time limit.
+pub fn timeout<F: Future>(
+    limit: Duration,
+    fut: F,
+) -> impl Future<Output = Result<F::Output, TimedOut>> {
+    Timeout {
+        inner: Some(Box::pin(fut)),
+        deadline: Instant::now() + limit,
+        limit,
+    }
+}
+
+struct Timeout<F> {
+    inner: Option<Pin<Box<F>>>,
+    deadline: Instant,
+    limit: Duration,
+}
+
+impl<F: Future> Future for Timeout<F> {
+    type Output = Result<F::Output, TimedOut>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.inner.as_mut().expect("polled after completion");
+        if let Poll::Ready(out) = inner.as_mut().poll(cx) {
+            self.inner = None;
+            return Poll::Ready(Ok(out));
+        }
+        if Instant::now() >= self.deadline {
+            self.inner = None;
+            return Poll::Ready(Err(TimedOut { after: self.limit }));
+        }
+        // Look at the clock again soon.
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
