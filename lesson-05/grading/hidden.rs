@@ -573,3 +573,119 @@ mod e04_timeout {
         );
     }
 }
+
+mod e05_ticker {
+    use super::*;
+    use lesson_05::e05_ticker::*;
+    use shared::Harness;
+    use tokio::time::{Instant, MissedTickBehavior, interval, sleep};
+
+    const JOBS: [u64; 14] = [0, 120, 350, 10, 260, 0, 0, 90, 410, 0, 30, 200, 0, 0];
+
+    fn to_ms(d: Duration) -> u64 {
+        u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn agrees_with_tokio_interval_under_each_behaviour() {
+        for (missed, behaviour) in [
+            (Missed::Burst, MissedTickBehavior::Burst),
+            (Missed::Delay, MissedTickBehavior::Delay),
+            (Missed::Skip, MissedTickBehavior::Skip),
+        ] {
+            let t0 = Instant::now();
+            let mut ours = Ticker::new(ms(100), missed);
+            let mut tokios = interval(ms(100));
+            tokios.set_missed_tick_behavior(behaviour);
+            let run = Harness::new()
+                .named(format!("Ticker({missed:?}) beside tokio's Interval"))
+                .run(async {
+                    let mut seen = Vec::new();
+                    for job in JOBS {
+                        let a = ours.tick().await;
+                        let fired_a = t0.elapsed();
+                        let b = tokios.tick().await;
+                        seen.push(((to_ms(a - t0), to_ms(fired_a)), to_ms(b - t0)));
+                        sleep(ms(job)).await;
+                    }
+                    seen
+                })
+                .await;
+            for (k, &((ours_at, fired), tokio_at)) in run.output.iter().enumerate() {
+                assert_eq!(
+                    ours_at, tokio_at,
+                    "{missed:?}, tick #{k} (fired at {fired} ms): Ticker said it was scheduled \
+                     for {ours_at} ms, tokio's Interval with MissedTickBehavior::{missed:?} says \
+                     {tokio_at} ms {CLOCKS}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_long_stall_under_burst_gives_every_missed_tick() {
+        let t0 = Instant::now();
+        let mut ticker = Ticker::new(ms(10), Missed::Burst);
+        let run = Harness::new()
+            .named("Ticker(Burst) after a 1 s stall")
+            .run(async {
+                sleep(ms(1000)).await;
+                let mut at = Vec::new();
+                for _ in 0..102 {
+                    at.push(to_ms(ticker.tick().await - t0));
+                }
+                (at, t0.elapsed())
+            })
+            .await;
+        let (scheduled, end) = run.output;
+        let want: Vec<u64> = (0..102).map(|k| 10 * k).collect();
+        assert_eq!(
+            scheduled, want,
+            "under Burst a 1 s stall leaves 101 ticks due (0 to 1000 ms): all fire, each with its \
+             own scheduled instant, and the next one (1010 ms) waits for its time"
+        );
+        assert_eq!(to_ms(end), 1010, "the first tick after catching up is on time, at 1010 ms");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn skip_after_exactly_two_missed_periods() {
+        let t0 = Instant::now();
+        let mut ticker = Ticker::new(ms(100), Missed::Skip);
+        let run = Harness::new()
+            .named("Ticker(Skip)")
+            .run(async {
+                let mut at = vec![to_ms(ticker.tick().await - t0)];
+                at.push(to_ms(ticker.tick().await - t0));
+                sleep(ms(200)).await; // now 300 ms, the tick due at 200 is late by exactly 100
+                at.push(to_ms(ticker.tick().await - t0));
+                at.push(to_ms(ticker.tick().await - t0));
+                (at, to_ms(t0.elapsed()))
+            })
+            .await;
+        assert_eq!(
+            run.output,
+            (vec![0, 100, 200, 400], 400),
+            "Skip: the tick due at 200 ms fires at 300 ms, which is itself a grid point, but it \
+             has passed: the next tick is the next grid point after now, 400 ms"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waiting_for_a_tick_costs_one_sleep() {
+        let mut ticker = Ticker::new(Duration::from_secs(60), Missed::Delay);
+        let run = Harness::new()
+            .named("Ticker, 5 ticks a minute apart")
+            .run(async {
+                for _ in 0..5 {
+                    ticker.tick().await;
+                }
+            })
+            .await;
+        assert!(
+            run.polls <= 10,
+            "5 ticks a minute apart took {} polls: waiting for a tick is one sleep_until (a \
+             timer), not a loop that keeps looking at the clock",
+            run.polls
+        );
+    }
+}

@@ -14,3 +14,5 @@ pub mod e02_debounce;
 pub mod e03_rate_limiter;
 #[cfg_attr(feature = "solution", path = "../solutions/e04_timeout.rs")]
 pub mod e04_timeout;
+#[cfg_attr(feature = "solution", path = "../solutions/e05_ticker.rs")]
+pub mod e05_ticker;

@@ -482,3 +482,99 @@ mod e04_timeout {
         );
     }
 }
+
+mod e05_ticker {
+    use super::*;
+    use lesson_05::e05_ticker::*;
+    use shared::Harness;
+    use tokio::time::{Instant, sleep};
+
+    /// Runs a job of the given durations (ms) after each tick of a 100 ms ticker made at the
+    /// start; returns (scheduled, fired) for each tick, in ms since the start.
+    async fn slow_job(missed: Missed, gap_before_first: u64, jobs: &[u64]) -> Vec<(u64, u64)> {
+        let t0 = Instant::now();
+        let mut ticker = Ticker::new(ms(100), missed);
+        let jobs = jobs.to_vec();
+        let run = Harness::new()
+            .named(format!("a job ticked by Ticker({missed:?})"))
+            .run(async move {
+                sleep(ms(gap_before_first)).await;
+                let mut ticks = Vec::new();
+                for job in jobs {
+                    let scheduled = ticker.tick().await;
+                    let to_ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+                    ticks.push((to_ms(scheduled - t0), to_ms(t0.elapsed())));
+                    sleep(ms(job)).await;
+                }
+                ticks
+            })
+            .await;
+        run.output
+    }
+
+    /// The job: quick, then one 250 ms run, then quick again.
+    const ONE_SLOW_RUN: [u64; 6] = [30, 250, 30, 30, 30, 30];
+
+    #[tokio::test(start_paused = true)]
+    async fn on_time_ticks_start_at_once_and_come_every_period() {
+        let ticks = slow_job(Missed::Burst, 0, &[10; 5]).await;
+        assert_eq!(
+            ticks,
+            [(0, 0), (100, 100), (200, 200), (300, 300), (400, 400)],
+            "(scheduled, fired) in ms: the first tick is due at once, then one every 100 ms, \
+             each scheduled for due + period {CLOCKS}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn burst_fires_the_missed_ticks_at_once_to_catch_up() {
+        let ticks = slow_job(Missed::Burst, 0, &ONE_SLOW_RUN).await;
+        assert_eq!(
+            ticks,
+            [(0, 0), (100, 100), (200, 350), (300, 380), (400, 410), (500, 500)],
+            "(scheduled, fired) in ms under Burst: the job ran 100-350 ms, so the ticks due at \
+             200, 300 and 400 fire as soon as asked for (350, 380, 410), keeping their scheduled \
+             instants, and 500 is on time again: after a late tick, the next is due + period"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn delay_restarts_the_schedule_from_the_late_tick() {
+        let ticks = slow_job(Missed::Delay, 0, &ONE_SLOW_RUN).await;
+        assert_eq!(
+            ticks,
+            [(0, 0), (100, 100), (200, 350), (450, 450), (550, 550), (650, 650)],
+            "(scheduled, fired) in ms under Delay: the tick due at 200 fires late at 350, so the \
+             next is due a full period after that, at 450 (now + period), and so on"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn skip_drops_missed_ticks_but_keeps_the_grid() {
+        let ticks = slow_job(Missed::Skip, 0, &ONE_SLOW_RUN).await;
+        assert_eq!(
+            ticks,
+            [(0, 0), (100, 100), (200, 350), (400, 400), (500, 500), (600, 600)],
+            "(scheduled, fired) in ms under Skip: the tick due at 200 fires late at 350; 300 is \
+             dropped and the next is the next grid point after 350: 400, not 450"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_first_tick_is_due_when_the_ticker_is_made() {
+        let ticks = slow_job(Missed::Delay, 250, &[0, 0]).await;
+        assert_eq!(
+            ticks,
+            [(0, 250), (350, 350)],
+            "a Ticker made at 0 ms and first asked at 250 ms: its first tick was due at 0 ms (at \
+             new, not at the first tick() call), so it fires at once, late; under Delay the next \
+             is due at 350 ms"
+        );
+        let ticks = slow_job(Missed::Burst, 250, &[0, 0, 0, 0]).await;
+        assert_eq!(
+            ticks,
+            [(0, 250), (100, 250), (200, 250), (300, 300)],
+            "the same under Burst: the ticks due at 0, 100 and 200 ms fire at once at 250 ms"
+        );
+    }
+}
