@@ -689,3 +689,135 @@ mod e05_ticker {
         );
     }
 }
+
+mod e06_deadline {
+    use super::*;
+    use lesson_05::e06_deadline::*;
+    use shared::testing::finishes;
+    use shared::{Probe, ProbeHandle};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use tokio::time::{Instant, sleep};
+
+    fn step(name: &'static str, took: u64) -> (Step<u64>, ProbeHandle) {
+        let (work, handle) = Probe::new(
+            name,
+            Box::pin(async move {
+                sleep(ms(took)).await;
+                took
+            }),
+        );
+        (Step::new(name, work), handle)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_step_starts_when_the_one_before_has_finished() {
+        let t0 = Instant::now();
+        let starts = Rc::new(RefCell::new(Vec::new()));
+        let steps: Vec<Step<()>> = [("a", 20), ("b", 30), ("c", 5)]
+            .into_iter()
+            .map(|(name, took)| {
+                let starts = starts.clone();
+                Step::new(name, async move {
+                    starts.borrow_mut().push((name, t0.elapsed()));
+                    sleep(ms(took)).await;
+                })
+            })
+            .collect();
+        let out = finishes("run_steps", run_steps(t0 + ms(1000), steps)).await;
+        assert!(out.is_ok(), "55 ms of steps fit in 1 s");
+        assert_eq!(
+            *starts.borrow(),
+            [("a", ms(0)), ("b", ms(20)), ("c", ms(50))],
+            "steps run one after another: each is first polled when the one before has finished \
+             {CLOCKS}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_long_chain_is_cut_at_the_deadline() {
+        let t0 = Instant::now();
+        const NAMES: [&str; 50] = [
+            "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12",
+            "s13", "s14", "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24",
+            "s25", "s26", "s27", "s28", "s29", "s30", "s31", "s32", "s33", "s34", "s35", "s36",
+            "s37", "s38", "s39", "s40", "s41", "s42", "s43", "s44", "s45", "s46", "s47", "s48",
+            "s49",
+        ];
+        let mut handles = Vec::new();
+        let steps: Vec<Step<u64>> = NAMES
+            .iter()
+            .map(|&name| {
+                let (s, h) = step(name, 3);
+                handles.push(h);
+                s
+            })
+            .collect();
+        let out = finishes("run_steps", run_steps(t0 + ms(100), steps)).await;
+        assert_eq!(
+            out,
+            Err(Expired {
+                step: "s33",
+                completed: 33
+            }),
+            "50 steps of 3 ms, one 100 ms deadline: 33 finish by 99 ms, s33 is cut at 100 ms"
+        );
+        assert_eq!(t0.elapsed(), ms(100), "cut at the deadline itself {CLOCKS}");
+        assert!(handles[33].is_dropped(), "the step cut at the deadline is dropped");
+        let started_late = handles[34..].iter().filter(|h| h.polls() > 0).count();
+        assert_eq!(started_late, 0, "no step after the cut one may start");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_deadline_already_past_starts_nothing() {
+        let t0 = Instant::now();
+        sleep(ms(10)).await;
+        let (a, first) = step("first", 1);
+        let out = finishes("run_steps", run_steps(t0, vec![a])).await;
+        assert_eq!(
+            out,
+            Err(Expired {
+                step: "first",
+                completed: 0
+            }),
+            "a deadline that has already passed: the first step is due to start after it"
+        );
+        assert_eq!(first.polls(), 0, "not even one poll of a step after the deadline");
+        let none: Vec<Step<u64>> = Vec::new();
+        assert_eq!(
+            finishes("run_steps", run_steps(t0, none)).await,
+            Ok(vec![]),
+            "no steps, nothing to run late: Ok(empty)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn steps_ending_exactly_on_the_deadline_count() {
+        let t0 = Instant::now();
+        let (a, _) = step("a", 90);
+        let (b, _) = step("b", 5);
+        let (c, _) = step("c", 5);
+        let out = finishes("run_steps", run_steps(t0 + ms(100), vec![a, b, c])).await;
+        assert_eq!(
+            out,
+            Ok(vec![90, 5, 5]),
+            "90 + 5 + 5 ms end at 100 ms, the deadline itself: a step that finishes at the \
+             deadline counts as finished"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn time_left_is_exact_for_any_gap() {
+        let deadline = Instant::now() + ms(500);
+        for k in 0..=60u64 {
+            let expected = ms(500).saturating_sub(ms(10 * k));
+            assert_eq!(
+                time_left(deadline),
+                expected,
+                "{} ms after the start of a 500 ms budget {CLOCKS}",
+                10 * k
+            );
+            sleep(ms(10)).await;
+        }
+    }
+}

@@ -16,3 +16,5 @@ pub mod e03_rate_limiter;
 pub mod e04_timeout;
 #[cfg_attr(feature = "solution", path = "../solutions/e05_ticker.rs")]
 pub mod e05_ticker;
+#[cfg_attr(feature = "solution", path = "../solutions/e06_deadline.rs")]
+pub mod e06_deadline;

@@ -578,3 +578,106 @@ mod e05_ticker {
         );
     }
 }
+
+mod e06_deadline {
+    use super::*;
+    use lesson_05::e06_deadline::*;
+    use shared::testing::{assert_about, finishes};
+    use shared::{Probe, ProbeHandle};
+    use tokio::time::{Instant, sleep};
+
+    /// A step that takes `took` ms and returns `name`, watched by a probe.
+    fn step(name: &'static str, took: u64) -> (Step<&'static str>, ProbeHandle) {
+        let (work, handle) = Probe::new(
+            name,
+            Box::pin(async move {
+                sleep(ms(took)).await;
+                name
+            }),
+        );
+        (Step::new(name, work), handle)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn steps_that_fit_run_in_order() {
+        let t0 = Instant::now();
+        let (a, _) = step("reserve", 20);
+        let (b, _) = step("charge", 30);
+        let (c, _) = step("ship", 10);
+        let out = finishes("run_steps", run_steps(t0 + ms(100), vec![a, b, c])).await;
+        assert_eq!(
+            out,
+            Ok(vec!["reserve", "charge", "ship"]),
+            "three steps of 20 + 30 + 10 ms fit in 100 ms: their outputs, in order"
+        );
+        assert_about("three steps, one after another", t0.elapsed(), ms(60));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_step_gets_the_time_left_not_a_fresh_limit() {
+        let t0 = Instant::now();
+        let (a, _) = step("reserve", 40);
+        let (b, _) = step("charge", 40);
+        let (c, ship) = step("ship", 40);
+        let out = finishes("run_steps", run_steps(t0 + ms(100), vec![a, b, c])).await;
+        assert_eq!(
+            out,
+            Err(Expired {
+                step: "ship",
+                completed: 2
+            }),
+            "three 40 ms steps against one deadline 100 ms away: ship starts at 80 ms with 20 ms \
+             left, and runs out. Each step gets the time left until the deadline, not a limit of \
+             its own"
+        );
+        assert_about(
+            "the operation ends at the deadline",
+            t0.elapsed(),
+            ms(100),
+        );
+        assert!(
+            ship.is_dropped(),
+            "cancellation: the step running at the deadline must be dropped by then"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_step_starts_once_the_deadline_has_passed() {
+        let t0 = Instant::now();
+        let (a, _) = step("reserve", 50);
+        let (b, _) = step("charge", 50);
+        let (c, ship) = step("ship", 1);
+        let out = finishes("run_steps", run_steps(t0 + ms(100), vec![a, b, c])).await;
+        assert_eq!(
+            out,
+            Err(Expired {
+                step: "ship",
+                completed: 2
+            }),
+            "charge finishes at 100 ms, the deadline itself (that counts as finished); ship is \
+             due to start at the deadline, so the answer names ship with 2 steps completed"
+        );
+        assert_eq!(
+            ship.polls(),
+            0,
+            "a step due to start at or after the deadline must never be polled, not even once: \
+             a first poll can already send a request or charge a card (tokio's timeout_at polls \
+             its future once before it looks at the clock: check the deadline yourself first)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn time_left_counts_down_to_zero() {
+        let deadline = Instant::now() + ms(70);
+        assert_eq!(time_left(deadline), ms(70), "70 ms left at the start {CLOCKS}");
+        sleep(ms(30)).await;
+        assert_eq!(time_left(deadline), ms(40), "40 ms left after 30 ms {CLOCKS}");
+        sleep(ms(100)).await;
+        let left = std::panic::catch_unwind(|| time_left(deadline));
+        assert!(
+            matches!(left, Ok(d) if d.is_zero()),
+            "once the deadline has passed, time_left is zero (and must not panic): use a \
+             saturating subtraction"
+        );
+    }
+}
