@@ -73,9 +73,17 @@ mod e01_backoff {
             max_delay: ms(500),
             budget: ms(100),
         };
-        let out = finishes("retry", retry(policy, |_| async { Ok::<_, ()>("first try") })).await;
+        let out = finishes(
+            "retry",
+            retry(policy, |_| async { Ok::<_, ()>("first try") }),
+        )
+        .await;
         assert_eq!(out, Ok("first try"), "a first success is returned as is");
-        assert_eq!(t0.elapsed(), Duration::ZERO, "a first success takes no time");
+        assert_eq!(
+            t0.elapsed(),
+            Duration::ZERO,
+            "a first success takes no time"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -151,7 +159,10 @@ mod e01_backoff {
             max_delay: ms(20),
             budget: ms(1),
         };
-        let got: Vec<Duration> = [1, 2, 3, 4, 5, 1000].iter().map(|&n| p.delay_after(n)).collect();
+        let got: Vec<Duration> = [1, 2, 3, 4, 5, 1000]
+            .iter()
+            .map(|&n| p.delay_after(n))
+            .collect();
         let want: Vec<Duration> = [1500, 3000, 6000, 12000, 20000, 20000]
             .iter()
             .map(|&us| Duration::from_micros(us))
@@ -179,7 +190,10 @@ mod e02_debounce {
         let producer = async move {
             for i in 0..100u32 {
                 sleep_until(t0 + ms(10 * u64::from(i))).await;
-                in_tx.send(i).await.expect("debounce dropped its input early");
+                in_tx
+                    .send(i)
+                    .await
+                    .expect("debounce dropped its input early");
             }
             sleep(ms(5000)).await;
         };
@@ -219,7 +233,10 @@ mod e02_debounce {
         let producer = async move {
             for i in 0..5u32 {
                 sleep_until(t0 + ms(41 * u64::from(i))).await;
-                in_tx.send(i).await.expect("debounce dropped its input early");
+                in_tx
+                    .send(i)
+                    .await
+                    .expect("debounce dropped its input early");
             }
             sleep(ms(1000)).await;
         };
@@ -234,7 +251,8 @@ mod e02_debounce {
             tokio::join!(producer, consumer, debounce(in_rx, ms(40), out_tx))
         })
         .await;
-        let want: Vec<(u32, Duration)> = (0..5u32).map(|i| (i, ms(41 * u64::from(i) + 40))).collect();
+        let want: Vec<(u32, Duration)> =
+            (0..5u32).map(|i| (i, ms(41 * u64::from(i) + 40))).collect();
         assert_eq!(
             seen, want,
             "values 41 ms apart with a 40 ms quiet period: each is sent, exactly 40 ms after it \
@@ -249,7 +267,10 @@ mod e02_debounce {
         drop(out_rx);
         let t0 = Instant::now();
         let debouncer = tokio::spawn(debounce(in_rx, ms(30), out_tx));
-        in_tx.send(1).await.expect("debounce dropped its input early");
+        in_tx
+            .send(1)
+            .await
+            .expect("debounce dropped its input early");
         // The input stays open: only the closed output can end debounce.
         let finished = finishes("debounce after its output closed", debouncer).await;
         assert!(
@@ -272,7 +293,10 @@ mod e02_debounce {
         let (in_tx, in_rx) = mpsc::channel(8);
         let (out_tx, mut out_rx) = mpsc::channel(8);
         let producer = async move {
-            in_tx.send(7u32).await.expect("debounce dropped its input early");
+            in_tx
+                .send(7u32)
+                .await
+                .expect("debounce dropped its input early");
             sleep(ms(100)).await;
             drop(in_tx);
         };
@@ -283,12 +307,19 @@ mod e02_debounce {
             }
             seen
         };
-        let debouncer = async { debounce(in_rx, ms(20), out_tx).await; t0.elapsed() };
+        let debouncer = async {
+            debounce(in_rx, ms(20), out_tx).await;
+            t0.elapsed()
+        };
         let ((), seen, returned) = finishes("debounce", async {
             tokio::join!(producer, consumer, debouncer)
         })
         .await;
-        assert_eq!(seen, [(7, ms(20))], "one value, sent after its quiet period {CLOCKS}");
+        assert_eq!(
+            seen,
+            [(7, ms(20))],
+            "one value, sent after its quiet period {CLOCKS}"
+        );
         assert_eq!(
             returned,
             ms(100),
@@ -344,7 +375,10 @@ mod e03_rate_limiter {
         let got_in = finishes_within("the impatient caller", Duration::from_secs(60), impatient)
             .await
             .expect("the impatient task panicked");
-        assert!(!got_in, "no token exists before 10 ms, so a 5 ms timeout must expire");
+        assert!(
+            !got_in,
+            "no token exists before 10 ms, so a 5 ms timeout must expire"
+        );
         join_all(vec![patient]).await;
         assert_eq!(
             *log.lock().unwrap(),
@@ -476,12 +510,25 @@ mod e04_timeout {
     #[tokio::test(start_paused = true)]
     async fn a_zero_limit_still_polls_the_work_once() {
         let out = finishes("timeout(0, ready)", timeout(Duration::ZERO, ready(3))).await;
-        assert_eq!(out, Ok(3), "a ready value wins even a zero limit: the work is polled first");
+        assert_eq!(
+            out,
+            Ok(3),
+            "a ready value wins even a zero limit: the work is polled first"
+        );
         let t0 = Instant::now();
         let (inner, handle) = Probe::new("the inner future", pending::<u8>());
         let mut fut = Box::pin(timeout(Duration::ZERO, inner));
-        let out = finishes("timeout(0, never ready)", poll_fn(|cx| fut.as_mut().poll(cx))).await;
-        assert_eq!(out, Err(TimedOut { after: Duration::ZERO }));
+        let out = finishes(
+            "timeout(0, never ready)",
+            poll_fn(|cx| fut.as_mut().poll(cx)),
+        )
+        .await;
+        assert_eq!(
+            out,
+            Err(TimedOut {
+                after: Duration::ZERO
+            })
+        );
         assert!(t0.elapsed() <= ms(1), "a zero limit times out at once");
         assert!(
             handle.is_dropped(),
@@ -505,9 +552,16 @@ mod e04_timeout {
             .run(poll_fn(|cx| fut.as_mut().poll(cx)))
             .await;
         assert_eq!(run.output, Err(TimedOut { after: ms(80) }));
-        assert_eq!(t0.elapsed(), ms(80), "the 80 ms limit ends at 80 ms {CLOCKS}");
+        assert_eq!(
+            t0.elapsed(),
+            ms(80),
+            "the 80 ms limit ends at 80 ms {CLOCKS}"
+        );
         assert!(
-            matches!(waiting.try_recv(), Err(oneshot::error::TryRecvError::Closed)),
+            matches!(
+                waiting.try_recv(),
+                Err(oneshot::error::TryRecvError::Closed)
+            ),
             "when the timeout answers, the cancelled work must be dropped already: the reply \
              channel it held should be closed, not still open inside a live future"
         );
@@ -539,8 +593,17 @@ mod e04_timeout {
                 }),
             )
             .await;
-            assert_eq!(late, Err(TimedOut { after: ms(k) }), "limit {k} ms, job {} ms", k + 1);
-            assert_eq!(t0.elapsed(), ms(k), "the error comes at the deadline {CLOCKS}");
+            assert_eq!(
+                late,
+                Err(TimedOut { after: ms(k) }),
+                "limit {k} ms, job {} ms",
+                k + 1
+            );
+            assert_eq!(
+                t0.elapsed(),
+                ms(k),
+                "the error comes at the deadline {CLOCKS}"
+            );
         }
     }
 
@@ -548,7 +611,10 @@ mod e04_timeout {
     async fn waiting_costs_no_polls() {
         let run = Harness::new()
             .named("timeout(10 s, a 3 s job)")
-            .run(timeout(Duration::from_secs(10), sleep(Duration::from_secs(3))))
+            .run(timeout(
+                Duration::from_secs(10),
+                sleep(Duration::from_secs(3)),
+            ))
             .await;
         assert_eq!(run.output, Ok(()));
         assert!(
@@ -565,7 +631,9 @@ mod e04_timeout {
             let v = timeout(ms(10), pending::<u32>()).await?;
             Ok(v)
         }
-        let err = finishes("fetch", fetch()).await.expect_err("the timeout must fire");
+        let err = finishes("fetch", fetch())
+            .await
+            .expect_err("the timeout must fire");
         assert_eq!(
             err.to_string(),
             "timed out after 10ms",
@@ -644,7 +712,11 @@ mod e05_ticker {
             "under Burst a 1 s stall leaves 101 ticks due (0 to 1000 ms): all fire, each with its \
              own scheduled instant, and the next one (1010 ms) waits for its time"
         );
-        assert_eq!(to_ms(end), 1010, "the first tick after catching up is on time, at 1010 ms");
+        assert_eq!(
+            to_ms(end),
+            1010,
+            "the first tick after catching up is on time, at 1010 ms"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -738,11 +810,10 @@ mod e06_deadline {
     async fn a_long_chain_is_cut_at_the_deadline() {
         let t0 = Instant::now();
         const NAMES: [&str; 50] = [
-            "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12",
-            "s13", "s14", "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24",
-            "s25", "s26", "s27", "s28", "s29", "s30", "s31", "s32", "s33", "s34", "s35", "s36",
-            "s37", "s38", "s39", "s40", "s41", "s42", "s43", "s44", "s45", "s46", "s47", "s48",
-            "s49",
+            "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13",
+            "s14", "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24", "s25",
+            "s26", "s27", "s28", "s29", "s30", "s31", "s32", "s33", "s34", "s35", "s36", "s37",
+            "s38", "s39", "s40", "s41", "s42", "s43", "s44", "s45", "s46", "s47", "s48", "s49",
         ];
         let mut handles = Vec::new();
         let steps: Vec<Step<u64>> = NAMES
@@ -763,7 +834,10 @@ mod e06_deadline {
             "50 steps of 3 ms, one 100 ms deadline: 33 finish by 99 ms, s33 is cut at 100 ms"
         );
         assert_eq!(t0.elapsed(), ms(100), "cut at the deadline itself {CLOCKS}");
-        assert!(handles[33].is_dropped(), "the step cut at the deadline is dropped");
+        assert!(
+            handles[33].is_dropped(),
+            "the step cut at the deadline is dropped"
+        );
         let started_late = handles[34..].iter().filter(|h| h.polls() > 0).count();
         assert_eq!(started_late, 0, "no step after the cut one may start");
     }
@@ -782,7 +856,11 @@ mod e06_deadline {
             }),
             "a deadline that has already passed: the first step is due to start after it"
         );
-        assert_eq!(first.polls(), 0, "not even one poll of a step after the deadline");
+        assert_eq!(
+            first.polls(),
+            0,
+            "not even one poll of a step after the deadline"
+        );
         let none: Vec<Step<u64>> = Vec::new();
         assert_eq!(
             finishes("run_steps", run_steps(t0, none)).await,

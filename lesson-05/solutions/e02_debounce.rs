@@ -37,10 +37,10 @@ pub async fn debounce<T>(mut input: mpsc::Receiver<T>, quiet: Duration, output: 
             // The `if` guard keeps the timer out of the select while nothing waits: an idle
             // debouncer costs no wake-ups at all.
             () = timer.as_mut(), if waiting.is_some() => {
-                if let Some(value) = waiting.take() {
-                    if output.send(value).await.is_err() {
-                        return;
-                    }
+                if let Some(value) = waiting.take()
+                    && output.send(value).await.is_err()
+                {
+                    return;
                 }
             }
         }

@@ -32,16 +32,18 @@ mod e01_backoff {
         }
     }
 
+    /// One attempt of the operation under test.
+    type Attempt = std::pin::Pin<Box<dyn std::future::Future<Output = Result<u32, u32>>>>;
+    /// When each attempt started.
+    type Starts = Rc<RefCell<Vec<Duration>>>;
+
     /// An operation that fails (with its attempt number) until attempt `succeed_on`, recording
     /// when each attempt starts, relative to `t0`, and refusing to start after `deadline`.
     fn flaky(
         t0: Instant,
         succeed_on: u32,
         deadline: Duration,
-    ) -> (
-        impl FnMut(u32) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<u32, u32>>>>,
-        Rc<RefCell<Vec<Duration>>>,
-    ) {
+    ) -> (impl FnMut(u32) -> Attempt, Starts) {
         let starts = Rc::new(RefCell::new(Vec::new()));
         let log = starts.clone();
         let op = move |n: u32| {
@@ -55,7 +57,7 @@ mod e01_backoff {
                 );
                 log.borrow_mut().push(at);
                 if n >= succeed_on { Ok(n) } else { Err(n) }
-            }) as std::pin::Pin<Box<dyn std::future::Future<Output = Result<u32, u32>>>>
+            }) as Attempt
         };
         (op, starts)
     }
@@ -163,7 +165,10 @@ mod e02_debounce {
         let producer = async move {
             for (at, value) in sends {
                 sleep_until(t0 + ms(at)).await;
-                in_tx.send(value).await.expect("debounce dropped its input early");
+                in_tx
+                    .send(value)
+                    .await
+                    .expect("debounce dropped its input early");
             }
             sleep_until(t0 + ms(close_at)).await;
             drop(in_tx);
@@ -531,7 +536,14 @@ mod e05_ticker {
         let ticks = slow_job(Missed::Burst, 0, &ONE_SLOW_RUN).await;
         assert_eq!(
             ticks,
-            [(0, 0), (100, 100), (200, 350), (300, 380), (400, 410), (500, 500)],
+            [
+                (0, 0),
+                (100, 100),
+                (200, 350),
+                (300, 380),
+                (400, 410),
+                (500, 500)
+            ],
             "(scheduled, fired) in ms under Burst: the job ran 100-350 ms, so the ticks due at \
              200, 300 and 400 fire as soon as asked for (350, 380, 410), keeping their scheduled \
              instants, and 500 is on time again: after a late tick, the next is due + period"
@@ -543,7 +555,14 @@ mod e05_ticker {
         let ticks = slow_job(Missed::Delay, 0, &ONE_SLOW_RUN).await;
         assert_eq!(
             ticks,
-            [(0, 0), (100, 100), (200, 350), (450, 450), (550, 550), (650, 650)],
+            [
+                (0, 0),
+                (100, 100),
+                (200, 350),
+                (450, 450),
+                (550, 550),
+                (650, 650)
+            ],
             "(scheduled, fired) in ms under Delay: the tick due at 200 fires late at 350, so the \
              next is due a full period after that, at 450 (now + period), and so on"
         );
@@ -554,7 +573,14 @@ mod e05_ticker {
         let ticks = slow_job(Missed::Skip, 0, &ONE_SLOW_RUN).await;
         assert_eq!(
             ticks,
-            [(0, 0), (100, 100), (200, 350), (400, 400), (500, 500), (600, 600)],
+            [
+                (0, 0),
+                (100, 100),
+                (200, 350),
+                (400, 400),
+                (500, 500),
+                (600, 600)
+            ],
             "(scheduled, fired) in ms under Skip: the tick due at 200 fires late at 350; 300 is \
              dropped and the next is the next grid point after 350: 400, not 450"
         );
@@ -630,11 +656,7 @@ mod e06_deadline {
              left, and runs out. Each step gets the time left until the deadline, not a limit of \
              its own"
         );
-        assert_about(
-            "the operation ends at the deadline",
-            t0.elapsed(),
-            ms(100),
-        );
+        assert_about("the operation ends at the deadline", t0.elapsed(), ms(100));
         assert!(
             ship.is_dropped(),
             "cancellation: the step running at the deadline must be dropped by then"
@@ -669,9 +691,17 @@ mod e06_deadline {
     #[tokio::test(start_paused = true)]
     async fn time_left_counts_down_to_zero() {
         let deadline = Instant::now() + ms(70);
-        assert_eq!(time_left(deadline), ms(70), "70 ms left at the start {CLOCKS}");
+        assert_eq!(
+            time_left(deadline),
+            ms(70),
+            "70 ms left at the start {CLOCKS}"
+        );
         sleep(ms(30)).await;
-        assert_eq!(time_left(deadline), ms(40), "40 ms left after 30 ms {CLOCKS}");
+        assert_eq!(
+            time_left(deadline),
+            ms(40),
+            "40 ms left after 30 ms {CLOCKS}"
+        );
         sleep(ms(100)).await;
         let left = std::panic::catch_unwind(|| time_left(deadline));
         assert!(
