@@ -379,7 +379,7 @@ mod e03_rate_limiter {
     }
 
     async fn join_all(tasks: Vec<tokio::task::JoinHandle<()>>) {
-        finishes_within("the callers", Duration::from_secs(60), async {
+        finishes_within("the callers", Duration::from_secs(10), async {
             for task in tasks {
                 task.await.expect("a task calling acquire panicked");
             }
@@ -398,7 +398,7 @@ mod e03_rate_limiter {
             tokio::spawn(async move { timeout(ms(5), limiter.acquire()).await.is_ok() })
         };
         let patient = caller(&limiter, &log, t0, "patient", 0);
-        let got_in = finishes_within("the impatient caller", Duration::from_secs(60), impatient)
+        let got_in = finishes_within("the impatient caller", Duration::from_secs(10), impatient)
             .await
             .expect("the impatient task panicked");
         assert!(
@@ -443,7 +443,7 @@ mod e03_rate_limiter {
         let limiter = Arc::new(RateLimiter::new(ms(10), 3));
         sleep(ms(25)).await;
         let mut times = Vec::new();
-        finishes_within("5 acquires", Duration::from_secs(60), async {
+        finishes_within("5 acquires", Duration::from_secs(10), async {
             for _ in 0..5 {
                 limiter.acquire().await;
                 times.push(t0.elapsed());
@@ -488,18 +488,32 @@ mod e03_rate_limiter {
     }
 
     #[test]
-    fn on_a_multi_threaded_runtime_nobody_is_admitted_early() {
-        let elapsed = within(
+    fn on_a_multi_threaded_runtime_nobody_is_admitted_early_and_waiting_is_cheap() {
+        use shared::cpu::Usage;
+        use std::cell::Cell;
+        thread_local! {
+            static STARTED: Cell<Usage> = Cell::new(Usage::default());
+        }
+        let (elapsed, cpu) = within(
             Duration::from_secs(20),
             "30 acquires at one per 2 ms on a 2-thread runtime never finished (a lost wake, or a \
              deadlock in acquire?)",
             || {
+                // CPU time of the runtime's own threads only, so other tests running beside
+                // this one (or a busy machine) do not count.
+                let spent = Arc::new(Mutex::new(Duration::ZERO));
+                let on_stop = spent.clone();
                 let rt = tokio::runtime::Builder::new_multi_thread()
                     .worker_threads(2)
                     .enable_all()
+                    .on_thread_start(|| STARTED.with(|s| s.set(Usage::this_thread())))
+                    .on_thread_stop(move || {
+                        let used = Usage::this_thread().since(&STARTED.with(Cell::get));
+                        *on_stop.lock().unwrap() += used.cpu;
+                    })
                     .build()
                     .expect("building a runtime");
-                rt.block_on(async {
+                let elapsed = rt.block_on(async {
                     let limiter = Arc::new(RateLimiter::new(ms(2), 1));
                     let start = Instant::now();
                     let tasks: Vec<_> = (0..30)
@@ -512,7 +526,10 @@ mod e03_rate_limiter {
                         task.await.expect("a task calling acquire panicked");
                     }
                     start.elapsed()
-                })
+                });
+                drop(rt); // stops the worker threads, which adds up their CPU time
+                let cpu = *spent.lock().unwrap();
+                (elapsed, cpu)
             },
         );
         assert!(
@@ -520,6 +537,11 @@ mod e03_rate_limiter {
             "30 callers at one token per 2 ms (burst 1) need at least 58 ms of real time, they all \
              got in after {elapsed:?}: tokens are handed out too fast when tasks run on several \
              threads at once"
+        );
+        assert!(
+            cpu <= elapsed / 5,
+            "the runtime's threads used {cpu:?} of CPU in {elapsed:?} while 29 callers waited for \
+             tokens: waiting must sleep on the timer (and the lock), not spin or yield in a loop"
         );
     }
 }

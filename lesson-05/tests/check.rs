@@ -42,10 +42,18 @@ fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
 mod e01_backoff {
     use super::*;
     use lesson_05::e01_backoff::*;
+    use shared::Harness;
     use shared::testing::{assert_about, finishes};
     use std::cell::RefCell;
     use std::rc::Rc;
     use tokio::time::{Instant, sleep};
+
+    /// Runs a retry under the harness (so a blocking or busy retry is named as such) and a time
+    /// limit (so one that never ends fails instead of hanging).
+    async fn guarded<T>(retry: impl std::future::Future<Output = T>) -> T {
+        let run = Harness::new().named("retry").run(retry);
+        finishes("retry", run).await.output
+    }
 
     fn policy(first: u64, max: u64, budget: u64) -> Backoff {
         Backoff {
@@ -107,7 +115,7 @@ mod e01_backoff {
     async fn waits_between_attempts_then_succeeds() {
         let t0 = Instant::now();
         let (op, starts) = flaky(t0, 5, ms(60_000));
-        let out = finishes("retry", retry(policy(100, 1000, 60_000), op)).await;
+        let out = guarded(retry(policy(100, 1000, 60_000), op)).await;
         assert_eq!(
             out,
             Ok(5),
@@ -126,7 +134,7 @@ mod e01_backoff {
     async fn gives_up_at_once_when_the_next_attempt_would_miss_the_deadline() {
         let t0 = Instant::now();
         let (op, starts) = flaky(t0, u32::MAX, ms(1000));
-        let out = finishes("retry", retry(policy(100, 1000, 1000), op)).await;
+        let out = guarded(retry(policy(100, 1000, 1000), op)).await;
         assert_eq!(
             out,
             Err(GaveUp {
@@ -151,7 +159,7 @@ mod e01_backoff {
         let (op, starts) = flaky(t0, u32::MAX, ms(1000));
         let fut = retry(policy(200, 1000, 1000), op);
         sleep(ms(500)).await;
-        let out = finishes("retry", fut).await;
+        let out = guarded(fut).await;
         assert_eq!(
             out.map_err(|e| e.attempts),
             Err(3),
@@ -279,6 +287,7 @@ mod e02_debounce {
 mod e03_rate_limiter {
     use super::*;
     use lesson_05::e03_rate_limiter::*;
+    use shared::Harness;
     use shared::testing::{assert_send, finishes_within};
     use std::sync::{Arc, Mutex};
     use tokio::time::{Instant, sleep};
@@ -307,10 +316,13 @@ mod e03_rate_limiter {
     async fn a_full_bucket_then_one_token_per_period() {
         let t0 = Instant::now();
         let limiter = RateLimiter::new(ms(10), 5);
-        let times = finishes_within("20 acquires", Duration::from_secs(60), async {
+        let times = finishes_within("20 acquires", Duration::from_secs(5), async {
             let mut times = Vec::new();
-            for _ in 0..20 {
-                limiter.acquire().await;
+            for k in 0..20 {
+                Harness::new()
+                    .named(format!("acquire #{k}"))
+                    .run(limiter.acquire())
+                    .await;
                 times.push(t0.elapsed());
             }
             times
@@ -331,7 +343,7 @@ mod e03_rate_limiter {
         assert_send(&limiter.acquire());
         let admitted = finishes_within(
             "4000 callers",
-            Duration::from_secs(60),
+            Duration::from_secs(15),
             admit_all(limiter, 4000, t0),
         )
         .await;
@@ -363,7 +375,7 @@ mod e03_rate_limiter {
         sleep(Duration::from_secs(1)).await;
         let admitted = finishes_within(
             "30 callers after an idle second",
-            Duration::from_secs(60),
+            Duration::from_secs(5),
             admit_all(limiter, 30, t0),
         )
         .await;
@@ -399,7 +411,7 @@ mod e03_rate_limiter {
             caller("b", 0),
             caller("c", 0),
         ];
-        finishes_within("four callers", Duration::from_secs(60), async {
+        finishes_within("four callers", Duration::from_secs(5), async {
             for task in tasks {
                 task.await.expect("a task calling acquire panicked");
             }
@@ -472,7 +484,10 @@ mod e04_timeout {
         let t0 = Instant::now();
         let fut = timeout(ms(50), pending::<()>());
         sleep(ms(30)).await;
-        let out = finishes("timeout(50 ms) awaited 30 ms after it was made", fut).await;
+        let run = Harness::new().named("timeout(50 ms)").run(fut);
+        let out = finishes("timeout(50 ms) awaited 30 ms after it was made", run)
+            .await
+            .output;
         assert_eq!(out, Err(TimedOut { after: ms(50) }));
         assert_about(
             "a timeout made at 0 ms with a 50 ms limit ends at 50 ms however late it is first \
@@ -489,7 +504,10 @@ mod e04_timeout {
                 sleep(ms(40)).await;
                 round
             };
-            let out = finishes("timeout(40 ms, a 40 ms job)", timeout(ms(40), work)).await;
+            let run = Harness::new()
+                .named("timeout(40 ms)")
+                .run(timeout(ms(40), work));
+            let out = finishes("timeout(40 ms, a 40 ms job)", run).await.output;
             assert_eq!(
                 out,
                 Ok(round),
@@ -632,8 +650,14 @@ mod e06_deadline {
     use super::*;
     use lesson_05::e06_deadline::*;
     use shared::testing::{assert_about, finishes};
-    use shared::{Probe, ProbeHandle};
+    use shared::{Harness, Probe, ProbeHandle};
     use tokio::time::{Instant, sleep};
+
+    /// Runs `run_steps` under the harness and a time limit.
+    async fn guarded<T>(steps: impl std::future::Future<Output = T>) -> T {
+        let run = Harness::new().named("run_steps").run(steps);
+        finishes("run_steps", run).await.output
+    }
 
     /// A step that takes `took` ms and returns `name`, watched by a probe.
     fn step(name: &'static str, took: u64) -> (Step<&'static str>, ProbeHandle) {
@@ -653,7 +677,7 @@ mod e06_deadline {
         let (a, _) = step("reserve", 20);
         let (b, _) = step("charge", 30);
         let (c, _) = step("ship", 10);
-        let out = finishes("run_steps", run_steps(t0 + ms(100), vec![a, b, c])).await;
+        let out = guarded(run_steps(t0 + ms(100), vec![a, b, c])).await;
         assert_eq!(
             out,
             Ok(vec!["reserve", "charge", "ship"]),
@@ -668,7 +692,7 @@ mod e06_deadline {
         let (a, _) = step("reserve", 40);
         let (b, _) = step("charge", 40);
         let (c, ship) = step("ship", 40);
-        let out = finishes("run_steps", run_steps(t0 + ms(100), vec![a, b, c])).await;
+        let out = guarded(run_steps(t0 + ms(100), vec![a, b, c])).await;
         assert_eq!(
             out,
             Err(Expired {
@@ -692,7 +716,7 @@ mod e06_deadline {
         let (a, _) = step("reserve", 50);
         let (b, _) = step("charge", 50);
         let (c, ship) = step("ship", 1);
-        let out = finishes("run_steps", run_steps(t0 + ms(100), vec![a, b, c])).await;
+        let out = guarded(run_steps(t0 + ms(100), vec![a, b, c])).await;
         assert_eq!(
             out,
             Err(Expired {
