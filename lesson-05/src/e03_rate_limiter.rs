@@ -18,6 +18,8 @@
 //!   from the instant the last whole token was earned, not from "now".)
 //! - fair: callers are admitted in the order they called `acquire` (first come, first served);
 //!   a newcomer never overtakes someone already waiting;
+//! - cancel-safe: an `acquire` dropped before it returns (say, under a timeout) takes no token and
+//!   holds up nobody queued behind it;
 //! - `acquire` can be shared: `&self`, usable from many tasks through an `Arc`, and its future is
 //!   `Send`.
 //!
