@@ -1,0 +1,56 @@
+//! The verbs of the CLI contract, one file each, plus the few helpers they share.
+//!
+//! Why this file exists: the verbs decide *what to show*; everything they know about lessons,
+//! builds and verdicts comes from the shared modules. Helpers here keep the wording of the
+//! "next step" identical wherever it is printed.
+
+pub mod check;
+pub mod hint;
+pub mod list;
+pub mod solution;
+pub mod start;
+pub mod trace;
+pub mod watch;
+
+use crate::course::progress::HintLevels;
+use crate::course::{Course, Lesson};
+use crate::pipeline::report::LessonReport;
+
+/// The one next step after a check of `lesson`.
+pub fn next_step(course: &Course, lesson: &Lesson, report: &LessonReport) -> Option<String> {
+    if report.solution {
+        return None;
+    }
+    match report.focus() {
+        Some(ex) => {
+            let manifest = lesson.exercises.iter().find(|e| e.id == ex.id)?;
+            let hints = HintLevels::load(course);
+            if ex.status == crate::course::status::Status::CompileError {
+                Some(format!(
+                    "make {} compile, then run `cargo xtask check {}` again",
+                    ex.file, lesson.name
+                ))
+            } else if hints.seen(lesson, manifest) < manifest.hints.len() {
+                Some(format!("cargo xtask hint {} {}", lesson.name, ex.id))
+            } else {
+                Some(format!(
+                    "edit {} and run `cargo xtask check {}` again",
+                    ex.file, lesson.name
+                ))
+            }
+        }
+        None if report.exercises.len() < lesson.exercises.len() => {
+            Some(format!("cargo xtask check {}", lesson.name))
+        }
+        None => {
+            let next = course
+                .lesson_dirs
+                .iter()
+                .find(|d| crate::course::lesson_number(d).is_some_and(|n| n > lesson.number));
+            match next.and_then(|d| d.file_name()) {
+                Some(next) => Some(format!("cargo xtask check {}", next.to_string_lossy())),
+                None => Some("that was the last lesson — well done".to_string()),
+            }
+        }
+    }
+}
