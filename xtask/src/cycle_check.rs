@@ -105,7 +105,11 @@ fn first_segments(tail: &str) -> Vec<String> {
     match tail.strip_prefix('{') {
         Some(group) => {
             let group = group.split('}').next().unwrap_or("");
-            group.split(',').map(ident).filter(|s| !s.is_empty()).collect()
+            group
+                .split(',')
+                .map(ident)
+                .filter(|s| !s.is_empty())
+                .collect()
         }
         None => vec![ident(tail)],
     }

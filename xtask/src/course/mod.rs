@@ -182,13 +182,21 @@ impl Course {
 
     /// Resolves `lesson-02`, `02` or `2` and loads that lesson's manifest.
     pub fn lesson(&self, arg: &str) -> Result<Lesson> {
+        Lesson::load(&self.lesson_dir(arg)?)
+    }
+
+    /// The directory a lesson argument (`lesson-02`, `02`, `2`) names, without loading its
+    /// manifest — the one lookup every verb uses, so an argument means the same everywhere.
+    /// `verify` needs the directory even when the manifest does not parse (proof 1 then
+    /// reports why).
+    pub fn lesson_dir(&self, arg: &str) -> Result<PathBuf> {
         let wanted = parse_lesson_arg(arg);
         let dir = self
             .lesson_dirs
             .iter()
             .find(|d| dir_name(d) == arg || (wanted.is_some() && lesson_number(d) == wanted));
         match dir {
-            Some(d) => Lesson::load(d),
+            Some(d) => Ok(d.clone()),
             None => Err(UserError::new(
                 format!("there is no lesson `{arg}`"),
                 format!(

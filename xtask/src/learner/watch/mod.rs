@@ -15,8 +15,16 @@
 //!   `GEARS_WATCH_POLL=1` forces polling.
 //! * **Keys** (only when stdin is a terminal, via raw mode): `h` hint, `n` next exercise,
 //!   `r` re-run, `q` (or Ctrl-C) quit. Raw mode is always restored, even on a panic.
+//!
+//! The verb is in three files: this one (the loop and the file events that drive it),
+//! [`state`] (focus, the last report, progress and hints) and [`screen`] (raw mode, drawing,
+//! key presses).
 
-use std::io::{IsTerminal, Write};
+mod screen;
+mod state;
+
+use std::collections::VecDeque;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,65 +34,19 @@ use std::time::{Duration, Instant};
 use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify::{PollWatcher, RecursiveMode, Watcher};
 
-use crate::course::progress::{ContentKeys, HintLevels, ProgressCache};
-use crate::course::status::Status;
-use crate::course::{Course, Lesson};
+use crate::course::Course;
 use crate::error::{Outcome, Result};
-use crate::pipeline::plan::{self, CheckPlan};
-use crate::pipeline::report::{self, LessonReport};
 use crate::term::Style;
+use screen::{RawMode, Screen};
+use state::State;
 
 const DEBOUNCE: Duration = Duration::from_millis(300);
 const POLL_EVERY: Duration = Duration::from_millis(700);
 
+/// What wakes the loop: a file changed, or a key was pressed.
 enum Msg {
     Changed(PathBuf),
     Key(char),
-}
-
-/// Restores the terminal when dropped.
-struct RawMode;
-
-impl RawMode {
-    fn enable() -> Option<RawMode> {
-        crossterm::terminal::enable_raw_mode().ok().map(|_| RawMode)
-    }
-}
-
-impl Drop for RawMode {
-    fn drop(&mut self) {
-        let _ = crossterm::terminal::disable_raw_mode();
-    }
-}
-
-struct Screen {
-    raw: bool,
-    clear: bool,
-}
-
-impl Screen {
-    fn show(&self, text: &str) {
-        self.write(text, self.clear);
-    }
-
-    /// Adds text under what is on screen.
-    fn append(&self, text: &str) {
-        self.write(text, false);
-    }
-
-    fn write(&self, text: &str, clear: bool) {
-        let mut out = std::io::stdout().lock();
-        let text = if self.raw {
-            text.replace('\n', "\r\n")
-        } else {
-            text.to_string()
-        };
-        if clear {
-            let _ = write!(out, "\u{1b}[2J\u{1b}[H");
-        }
-        let _ = write!(out, "{text}");
-        let _ = out.flush();
-    }
 }
 
 /// The arguments of `cargo xtask watch`.
@@ -94,124 +56,37 @@ pub struct Args {
     pub lesson: Option<String>,
 }
 
-/// Runs the verb.
+/// The `watch` verb: sets up the watcher and the terminal, then runs the loop until `q`,
+/// Ctrl-C or the end of input.
 pub fn run(args: Args) -> Result<Outcome> {
-    watch(args.lesson.as_deref())
-}
-
-fn watch(lesson_arg: Option<&str>) -> Result<Outcome> {
     let course = Course::locate()?;
-    let lesson = match lesson_arg {
+    let lesson = match args.lesson.as_deref() {
         Some(a) => course.lesson(a)?,
-        None => first_unsolved(&course)?,
+        None => state::first_unsolved(&course)?,
     };
-    let lesson_dir = lesson.dir.clone();
-    let lesson_name = lesson.name.clone();
-    let style = Style::stdout();
     let (tx, rx) = mpsc::channel::<Msg>();
-
-    let (_watcher, polling) = start_watching(&course, &lesson_dir, tx.clone())?;
+    let (_watcher, polling) = start_watching(&course, &lesson.dir, tx.clone())?;
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let raw = if interactive { RawMode::enable() } else { None };
-    let screen = Screen {
-        raw: raw.is_some(),
-        clear: std::io::stdout().is_terminal(),
-    };
     let stop = Arc::new(AtomicBool::new(false));
     let keys_thread = raw
         .as_ref()
-        .map(|_| spawn_key_reader(tx.clone(), stop.clone()));
+        .map(|_| screen::spawn_key_reader(tx.clone(), stop.clone()));
     let forced = std::env::var_os("GEARS_WATCH_POLL").is_some_and(|v| v == "1");
-    let mode_note = match (polling, forced) {
-        (true, true) => "Polling for changes every 0.7 s (GEARS_WATCH_POLL=1).",
-        (true, false) => {
-            "File events don't arrive here (a network or WSL mount?), so watch checks for changes every 0.7 s."
-        }
-        _ => "",
+    let (mode_note, keys_note) = screen::notes(polling, forced, raw.is_some(), interactive);
+    let session = Session {
+        course: &course,
+        lesson_dir: lesson.dir.clone(),
+        lesson_name: lesson.name.clone(),
+        style: Style::stdout(),
+        screen: Screen {
+            raw: raw.is_some(),
+            clear: std::io::stdout().is_terminal(),
+        },
+        mode_note,
+        keys_note,
     };
-    let keys_note = match (raw.is_some(), interactive) {
-        (true, _) => "keys: h hint · n next exercise · r re-run · q quit",
-        (false, true) => "this terminal refused raw mode, so keys are off — stop with Ctrl-C",
-        (false, false) => "stop with Ctrl-C",
-    };
-
-    let mut focus: Option<String> = None;
-    let mut last: Option<(Lesson, LessonReport)> = None;
-    let mut run_check = true;
-    let mut pending: std::collections::VecDeque<char> = Default::default();
-    loop {
-        if run_check {
-            run_check = false;
-            screen.show(&style.dim(&format!("checking {lesson_name}…\n")));
-            let body = match check_once(&course, &lesson_name) {
-                Ok((l, r)) => {
-                    // Keep the exercise in focus until it passes, then move to the next one.
-                    let focus_ok = focus.as_ref().is_some_and(|f| {
-                        r.exercises
-                            .iter()
-                            .any(|e| &e.id == f && !e.status.is_pass())
-                    });
-                    if !focus_ok {
-                        focus = r.focus().map(|e| e.id.clone());
-                    }
-                    let text = render(&l, &r, style, focus.as_deref(), raw.is_some());
-                    last = Some((l, r));
-                    text
-                }
-                Err(e) => format!("error: {e}\n"),
-            };
-            screen.show(&format!(
-                "{body}\n{}\n{}\n",
-                style.dim(keys_note),
-                style.dim(mode_note)
-            ));
-        }
-        let msg = match pending.pop_front() {
-            Some(k) => Ok(Msg::Key(k)),
-            None => rx.recv(),
-        };
-        match msg {
-            Err(_) => break,
-            Ok(Msg::Key('q')) => break,
-            Ok(Msg::Key('r')) => run_check = true,
-            Ok(Msg::Key('n')) => {
-                if let Some((l, r)) = &last {
-                    let ids: Vec<&String> = l.exercises.iter().map(|e| &e.id).collect();
-                    let pos = focus
-                        .as_ref()
-                        .and_then(|f| ids.iter().position(|i| *i == f));
-                    focus = pos
-                        .map(|p| ids[(p + 1) % ids.len()].clone())
-                        .or(ids.first().map(|s| s.to_string()));
-                    screen.show(&format!(
-                        "{}\n{}\n",
-                        render(l, r, style, focus.as_deref(), true),
-                        style.dim(keys_note)
-                    ));
-                }
-            }
-            Ok(Msg::Key('h')) => {
-                if let Some((l, _)) = &last
-                    && let Some(ex) = focus
-                        .as_ref()
-                        .and_then(|f| l.exercises.iter().find(|e| &e.id == f))
-                {
-                    screen.append(&format!("\n{}\n", next_hint(&course, l, ex, style)));
-                }
-            }
-            Ok(Msg::Key(_)) => {}
-            Ok(Msg::Changed(p)) => {
-                if relevant(&lesson_dir, &p) {
-                    pending.extend(debounce(&rx, &lesson_dir));
-                    run_check = true;
-                }
-            }
-        }
-        // A quit key may arrive during debounce handling.
-        if stop.load(Ordering::SeqCst) {
-            break;
-        }
-    }
+    session.event_loop(&rx, &stop);
     stop.store(true, Ordering::SeqCst);
     drop(raw);
     if let Some(t) = keys_thread {
@@ -221,93 +96,90 @@ fn watch(lesson_arg: Option<&str>) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn check_once(course: &Course, name: &str) -> Result<(Lesson, LessonReport)> {
-    // Re-read the manifest every time: it may have changed (a `git pull`, an author editing).
-    let lesson = course.lesson(name)?;
-    lesson.check_files()?;
-    let keys = ContentKeys::of(&lesson);
-    let report = plan::run(&CheckPlan::course(course, &lesson, false))?;
-    let mut progress = ProgressCache::load(course);
-    progress.record(&lesson, report.learner_verdicts(), &keys);
-    let _ = progress.save();
-    Ok((lesson, report))
+/// Everything the loop needs that does not change while it runs.
+struct Session<'a> {
+    course: &'a Course,
+    lesson_dir: PathBuf,
+    lesson_name: String,
+    style: Style,
+    screen: Screen,
+    mode_note: &'static str,
+    keys_note: &'static str,
 }
 
-fn render(
-    lesson: &Lesson,
-    r: &LessonReport,
-    style: Style,
-    focus: Option<&str>,
-    keys: bool,
-) -> String {
-    let next = focus
-        .filter(|f| {
-            r.exercises
-                .iter()
-                .any(|e| e.id == *f && e.status != Status::Pass)
-        })
-        .map(|f| {
-            let file = lesson
-                .exercises
-                .iter()
-                .find(|e| e.id == f)
-                .map(|e| lesson.display_path(&e.file));
-            let help = if keys {
-                "press h for a hint".to_string()
-            } else {
-                format!("stuck? cargo xtask hint {} {f}", lesson.name)
+impl Session<'_> {
+    /// Check, show, wait for a change or a key; repeat. Keys pressed during a debounce are
+    /// queued and handled after the check they interrupted.
+    fn event_loop(&self, rx: &Receiver<Msg>, stop: &AtomicBool) {
+        let mut state = State::default();
+        let mut run_check = true;
+        let mut pending: VecDeque<char> = VecDeque::new();
+        loop {
+            if run_check {
+                run_check = false;
+                self.check_and_show(&mut state);
+            }
+            let msg = match pending.pop_front() {
+                Some(k) => Ok(Msg::Key(k)),
+                None => rx.recv(),
             };
-            format!("edit {} and save — {help}", file.unwrap_or_default())
-        })
-        .or_else(|| {
-            r.all_pass().then(|| {
-                if keys {
-                    "all exercises pass — q to quit"
-                } else {
-                    "all exercises pass"
+            match msg {
+                Err(_) | Ok(Msg::Key('q')) => break,
+                Ok(Msg::Key('r')) => run_check = true,
+                Ok(Msg::Key('n')) => {
+                    state.next_exercise();
+                    if let Some((l, r)) = &state.last {
+                        self.screen.show(&format!(
+                            "{}\n{}\n",
+                            screen::render(l, r, self.style, state.focus.as_deref(), true),
+                            self.style.dim(self.keys_note)
+                        ));
+                    }
                 }
-                .to_string()
-            })
-        });
-    // The exercise being worked on comes first, then the whole lesson.
-    let now = focus
-        .and_then(|f| lesson.exercises.iter().find(|e| e.id == f))
-        .map(|e| {
-            format!(
-                "{} {} — {}  ({})\n\n",
-                style.bold("now:"),
-                e.id,
-                e.title,
-                lesson.display_path(&e.file)
-            )
-        })
-        .unwrap_or_default();
-    format!(
-        "{now}{}",
-        report::render_human(r, style, focus, next.as_deref())
-    )
-}
-
-fn next_hint(
-    course: &Course,
-    lesson: &Lesson,
-    ex: &crate::course::Exercise,
-    style: Style,
-) -> String {
-    let mut levels = HintLevels::load(course);
-    let seen = levels.seen(lesson, ex);
-    let total = ex.hints.len();
-    if total == 0 {
-        return format!("{} has no hints", ex.id);
+                Ok(Msg::Key('h')) => {
+                    if let Some((l, ex)) = state.focused() {
+                        let hint = state::next_hint(self.course, l, ex, self.style);
+                        self.screen.append(&format!("\n{hint}\n"));
+                    }
+                }
+                Ok(Msg::Key(_)) => {}
+                Ok(Msg::Changed(p)) => {
+                    if relevant(&self.lesson_dir, &p) {
+                        pending.extend(debounce(rx, &self.lesson_dir));
+                        run_check = true;
+                    }
+                }
+            }
+            // A quit key may arrive during debounce handling.
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+        }
     }
-    let n = (seen + 1).min(total);
-    levels.set_seen(lesson, ex, n);
-    let _ = levels.save();
-    format!(
-        "{} {}",
-        style.yellow(&format!("hint {n}/{total} ({}):", ex.id)),
-        ex.hints[n - 1]
-    )
+
+    /// One check of the lesson, shown with the notes under it (an error is shown as its line).
+    fn check_and_show(&self, state: &mut State) {
+        let style = self.style;
+        self.screen
+            .show(&style.dim(&format!("checking {}…\n", self.lesson_name)));
+        let body = match state::check_once(self.course, &self.lesson_name) {
+            Ok((l, r)) => {
+                state.checked(l, r);
+                match &state.last {
+                    Some((l, r)) => {
+                        screen::render(l, r, style, state.focus.as_deref(), self.screen.raw)
+                    }
+                    None => String::new(),
+                }
+            }
+            Err(e) => format!("error: {e}\n"),
+        };
+        self.screen.show(&format!(
+            "{body}\n{}\n{}\n",
+            style.dim(self.keys_note),
+            style.dim(self.mode_note)
+        ));
+    }
 }
 
 /// Waits until no relevant change arrived for [`DEBOUNCE`]. Keys that arrive meanwhile are
@@ -412,59 +284,4 @@ fn is_change(kind: &EventKind) -> bool {
         EventKind::Modify(_) => true,
         EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
     }
-}
-
-fn spawn_key_reader(tx: Sender<Msg>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
-    use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
-    std::thread::spawn(move || {
-        while !stop.load(Ordering::SeqCst) {
-            if !event::poll(Duration::from_millis(200)).unwrap_or(false) {
-                continue;
-            }
-            let Ok(Event::Key(k)) = event::read() else {
-                continue;
-            };
-            if k.kind != KeyEventKind::Press {
-                continue;
-            }
-            let c = match k.code {
-                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => 'q',
-                KeyCode::Char(c) => c.to_ascii_lowercase(),
-                KeyCode::Esc => 'q',
-                _ => continue,
-            };
-            if c == 'q' {
-                stop.store(true, Ordering::SeqCst);
-            }
-            if tx.send(Msg::Key(c)).is_err() {
-                break;
-            }
-        }
-    })
-}
-
-fn first_unsolved(course: &Course) -> Result<Lesson> {
-    let progress = ProgressCache::load(course);
-    let mut first = None;
-    for dir in &course.lesson_dirs {
-        if !dir.join("lesson.toml").is_file() {
-            continue;
-        }
-        let lesson = Lesson::load(dir)?;
-        let keys = ContentKeys::of(&lesson);
-        if lesson
-            .exercises
-            .iter()
-            .any(|e| progress.status(&lesson, e, &keys) != Some(Status::Pass))
-        {
-            return Ok(lesson);
-        }
-        first.get_or_insert(lesson);
-    }
-    first.ok_or_else(|| {
-        crate::error::UserError::new(
-            "no lesson has a lesson.toml yet",
-            "add a lesson (see README.md, \"For authors\")",
-        )
-    })
 }
