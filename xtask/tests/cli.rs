@@ -123,7 +123,7 @@ fn stubs_fail_with_a_verdict_per_exercise_and_the_hang_times_out() {
     let run = xtask(c.path(), &["check", "lesson-01", "--json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let v = json(&run);
-    // DESIGN.md's shape, exactly.
+    // The shape docs/FORMAT.md fixes, exactly.
     let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
     assert_eq!(keys, ["exercises", "lesson", "passed", "total"]);

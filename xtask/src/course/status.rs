@@ -1,6 +1,6 @@
 //! The verdict vocabulary shared by the runner, the reports, the progress cache and grading.
 //!
-//! Why this file exists: DESIGN.md fixes five statuses and their JSON spelling; every part of
+//! Why this file exists: docs/FORMAT.md fixes five statuses and their JSON spelling; every part of
 //! the tool (and the instructor's gradebook) must use exactly those words.
 
 use serde::{Deserialize, Serialize};

@@ -1,10 +1,13 @@
 //! The check pipeline: build once, list, run each test in its own process, map to exercises.
 //!
-//! Why this file exists: `check`, `watch`, bare `cargo xtask`, `verify` and the instructor's
-//! `grade` all need the same thing — "what is the verdict of each exercise of this lesson, built
+//! Why this file exists: `check`, `watch`, bare `cargo xtask`, `trace`, `verify` and `export`'s
+//! proof all need the same thing — "what is the verdict of each exercise of this lesson, built
 //! from *these* files?" — and must agree on the answer. [`CheckPlan`] says which files (the
 //! course itself or an overlay tree), which features and targets, and how to run tests;
 //! [`run`] returns a [`LessonReport`]. The verbs only decide what to print.
+//!
+//! (The instructor's `grade` has its own build — one workspace for a whole batch, sandboxed
+//! runs — but uses the same pieces below: cargo build, attribution, overlay, runner.)
 
 use std::path::PathBuf;
 
@@ -12,7 +15,7 @@ use crate::course::status::Status;
 use crate::course::{Course, Exercise, Lesson};
 use crate::error::{Result, UserError};
 use crate::pipeline::attribution;
-use crate::pipeline::cargo_build::{self, BuildRequest};
+use crate::pipeline::cargo_build::{self, BuildOutput, BuildRequest};
 use crate::pipeline::overlay::Overlay;
 use crate::pipeline::process::strip_ansi;
 use crate::pipeline::report::{ExerciseReport, LessonReport, TestReport};
@@ -103,73 +106,97 @@ pub fn run(plan: &CheckPlan) -> Result<LessonReport> {
         return Ok(report);
     }
     let out = cargo_build::build(&plan.build)?;
-    if !out.success {
-        let errors: Vec<_> = out
-            .diagnostics
-            .iter()
-            .chain(out.other.iter())
-            .cloned()
-            .collect();
-        if !errors.iter().any(|d| d.is_error()) {
-            let first = out
-                .stderr
-                .lines()
-                .find(|l| l.trim_start().starts_with("error"))
-                .unwrap_or("cargo failed without saying why")
-                .trim()
-                .to_string();
-            return Err(UserError::new(
-                format!(
-                    "cargo could not build {}: {}",
-                    lesson.package,
-                    strip_ansi(&first)
-                ),
-                format!(
-                    "run `cargo {}` to see the whole message",
-                    plan.build.args()[..3].join(" ")
-                ),
-            ));
-        }
-        let att = attribution::attribute(lesson, &plan.build_dir, &errors);
-        let blame_all = att.by_exercise.is_empty();
-        for ex in report.exercises.iter_mut() {
-            let diags = match att.by_exercise.get(&ex.id) {
-                Some(d) => d.clone(),
-                None if blame_all => att.unattributed.clone(),
-                None => continue,
-            };
-            ex.status = Status::CompileError;
-            ex.diagnostics = diags.iter().map(|d| d.rendered.clone()).collect();
-            ex.compile_summary = diags
-                .iter()
-                .map(|d| match (&d.file, d.line) {
-                    (Some(f), Some(l)) => format!(
-                        "error: {} ({}:{l})",
-                        d.message,
-                        f.file_name()
-                            .map(|n| n.to_string_lossy())
-                            .unwrap_or_default()
-                    ),
-                    _ => format!("error: {}", d.message),
-                })
-                .collect();
-            let plain = diags
-                .iter()
-                .map(|d| strip_ansi(&d.rendered).trim_end().to_string())
-                .collect::<Vec<_>>()
-                .join("\n\n");
-            ex.tests = vec![TestReport {
-                name: ex.id.clone(),
-                status: Status::CompileError,
-                message: Some(plain),
-                target: "build".into(),
-            }];
-        }
-        report.tally();
-        return Ok(report);
+    if out.success {
+        run_tests(plan, &selected, &out, &mut report)?;
+    } else {
+        attribute_compile_errors(plan, &out, &mut report)?;
     }
+    report.tally();
+    Ok(report)
+}
 
-    // One binary per target; each test in its own process.
+/// The build failed: give each exercise whose file (or test module) holds an error the
+/// `compile_error` verdict with rustc's message; the others stay `not_run`. If no error can be
+/// attributed, every selected exercise gets all of them. A failure without any compiler error
+/// (a broken manifest, no network) is not a verdict but an `Err`.
+fn attribute_compile_errors(
+    plan: &CheckPlan,
+    out: &BuildOutput,
+    report: &mut LessonReport,
+) -> Result<()> {
+    let lesson = plan.lesson;
+    let errors: Vec<_> = out
+        .diagnostics
+        .iter()
+        .chain(out.other.iter())
+        .cloned()
+        .collect();
+    if !errors.iter().any(|d| d.is_error()) {
+        let first = out
+            .stderr
+            .lines()
+            .find(|l| l.trim_start().starts_with("error"))
+            .unwrap_or("cargo failed without saying why")
+            .trim()
+            .to_string();
+        return Err(UserError::new(
+            format!(
+                "cargo could not build {}: {}",
+                lesson.package,
+                strip_ansi(&first)
+            ),
+            format!(
+                "run `cargo {}` to see the whole message",
+                plan.build.args()[..3].join(" ")
+            ),
+        ));
+    }
+    let att = attribution::attribute(lesson, &plan.build_dir, &errors);
+    let blame_all = att.by_exercise.is_empty();
+    for ex in report.exercises.iter_mut() {
+        let diags = match att.by_exercise.get(&ex.id) {
+            Some(d) => d.clone(),
+            None if blame_all => att.unattributed.clone(),
+            None => continue,
+        };
+        ex.status = Status::CompileError;
+        ex.diagnostics = diags.iter().map(|d| d.rendered.clone()).collect();
+        ex.compile_summary = diags
+            .iter()
+            .map(|d| match (&d.file, d.line) {
+                (Some(f), Some(l)) => format!(
+                    "error: {} ({}:{l})",
+                    d.message,
+                    f.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                ),
+                _ => format!("error: {}", d.message),
+            })
+            .collect();
+        let plain = diags
+            .iter()
+            .map(|d| strip_ansi(&d.rendered).trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        ex.tests = vec![TestReport {
+            name: ex.id.clone(),
+            status: Status::CompileError,
+            message: Some(plain),
+            target: "build".into(),
+        }];
+    }
+    Ok(())
+}
+
+/// The build succeeded: one binary per test target, each of the selected exercises' tests in
+/// its own process; an exercise's verdict is then [`exercise_status`] of its tests.
+fn run_tests(
+    plan: &CheckPlan,
+    selected: &[&Exercise],
+    out: &BuildOutput,
+    report: &mut LessonReport,
+) -> Result<()> {
     for target in &plan.build.test_targets {
         let Some(bin) = out.executables.get(target) else {
             continue;
@@ -203,8 +230,7 @@ pub fn run(plan: &CheckPlan) -> Result<LessonReport> {
     for ex in report.exercises.iter_mut() {
         ex.status = exercise_status(&ex.tests);
     }
-    report.tally();
-    Ok(report)
+    Ok(())
 }
 
 /// An exercise passes when it has tests and all pass; otherwise the most telling failure.

@@ -1,9 +1,9 @@
-//! The check report: the calm human view and the `--json` shape of DESIGN.md.
+//! The check report: the calm human view and the `--json` shape of docs/FORMAT.md.
 //!
 //! Why this file exists: a learner reads this report dozens of times an hour, so it says little
 //! and says it kindly — one line per exercise (✓/✗ and the title), the first failing test's
 //! message for the exercise being worked on, progress (`3/9`) and exactly one next step. Tools
-//! (the grader, editors, CI) read the JSON, whose shape is fixed by DESIGN.md:
+//! (the grader, editors, CI) read the JSON, whose shape is fixed by docs/FORMAT.md:
 //!
 //! ```json
 //! {"lesson":"lesson-02","passed":3,"total":9,

@@ -1,7 +1,7 @@
 //! Running a test binary's tests, each in its own process, in parallel, with a time limit.
 //!
-//! Why this file exists: DESIGN.md promises that "a hang or abort costs one test, never the
-//! run". libtest runs all tests as threads of one process, where one `loop {}` or `abort()`
+//! Why this file exists: docs/FORMAT.md promises that a test which hangs or aborts loses that
+//! one test its verdict, never the whole run. libtest runs all tests as threads of one process, where one `loop {}` or `abort()`
 //! takes every verdict down with it. So we ask the binary for its test list (`--list --format
 //! terse`) and start one process per test (`<bin> --exact <name> --test-threads=1`), about as
 //! many at once as there are cores ([`default_parallelism`]), each killed at its time limit.
