@@ -15,12 +15,7 @@ use crate::term::Style;
 pub struct Args {}
 
 /// Runs the verb.
-pub fn run(args: Args) -> Result<Outcome> {
-    let Args {} = args;
-    list()
-}
-
-fn list() -> Result<Outcome> {
+pub fn run(Args {}: Args) -> Result<Outcome> {
     let course = Course::locate()?;
     let progress = ProgressCache::load(&course);
     let style = Style::stdout();

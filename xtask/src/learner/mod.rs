@@ -1,8 +1,10 @@
-//! The verbs of the CLI contract, one file each, plus the few helpers they share.
+//! The learner's verbs, one file each, plus the one helper they share.
 //!
-//! Why this file exists: the verbs decide *what to show*; everything they know about lessons,
-//! builds and verdicts comes from the shared modules. Helpers here keep the wording of the
-//! "next step" identical wherever it is printed.
+//! Why this folder exists: a learner's day is `cargo xtask` (start), `check`, `watch`, `hint`,
+//! `solution`, `trace` and `list`. These verbs decide *what to show*; everything they know about
+//! lessons, builds and verdicts comes from [`crate::course`] and [`crate::pipeline`]. They never
+//! need the grader, so nothing here touches `crate::instructor`. [`next_step`] keeps the wording
+//! of "what to do now" identical wherever it is printed.
 
 pub mod check;
 pub mod hint;

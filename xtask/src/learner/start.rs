@@ -18,12 +18,7 @@ use crate::term::Style;
 pub struct Args {}
 
 /// Runs the verb.
-pub fn run(args: Args) -> Result<Outcome> {
-    let Args {} = args;
-    start()
-}
-
-fn start() -> Result<Outcome> {
+pub fn run(Args {}: Args) -> Result<Outcome> {
     let course = Course::locate()?;
     let mut progress = ProgressCache::load(&course);
     let style = Style::stdout();
