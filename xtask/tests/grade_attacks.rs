@@ -231,55 +231,31 @@ fn attacks_score_zero_and_the_reference_scores_full() {
 fn usage_errors_are_one_line_and_exit_2() {
     let course = fixture_course();
     let work = tempfile::tempdir().unwrap();
-    let missing = work.path().join("nope");
-    let run = xtask(
-        course.path(),
-        &[
-            "grade",
-            "lesson-90",
-            "--submissions",
-            missing.to_str().unwrap(),
-            "--out",
-            "o",
-        ],
-    );
-    assert_eq!(run.code, 2);
+    let grade = |lesson: &str, submissions: &Path| {
+        let subs = submissions.to_str().unwrap();
+        xtask(
+            course.path(),
+            &["grade", lesson, "--submissions", subs, "--out", "o"],
+        )
+    };
+    let run = grade("lesson-90", &work.path().join("nope"));
+    assert_eq!(run.code, 2, "a missing submissions folder is a usage error");
     let err = &run.stderr;
     assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.contains("does not exist"));
+    assert!(err.contains("does not exist"), "{err}");
 
     let empty = work.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let run = xtask(
-        course.path(),
-        &[
-            "grade",
-            "90",
-            "--submissions",
-            empty.to_str().unwrap(),
-            "--out",
-            "o",
-        ],
-    );
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("no student folders"));
+    let run = grade("90", &empty);
+    assert_eq!(run.code, 2, "an empty submissions folder is a usage error");
+    assert!(run.stderr.contains("no student folders"), "{}", run.stderr);
 
     // The student edition has no hidden tests: grading says it needs the instructor's.
     std::fs::remove_dir_all(course.path().join("lesson-90/grading")).unwrap();
     std::fs::create_dir_all(empty.join("ada")).unwrap();
-    let run = xtask(
-        course.path(),
-        &[
-            "grade",
-            "90",
-            "--submissions",
-            empty.to_str().unwrap(),
-            "--out",
-            "o",
-        ],
-    );
-    assert_eq!(run.code, 2);
+    let run = grade("90", &empty);
+    assert_eq!(run.code, 2, "grading a student edition is a usage error");
     let err = &run.stderr;
     assert!(err.contains("instructor edition"), "{err}");
-    assert_eq!(err.trim().lines().count(), 1);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
 }

@@ -426,6 +426,29 @@ fn parse_lesson_arg(arg: &str) -> Option<u32> {
     arg.strip_prefix("lesson-").unwrap_or(arg).parse().ok()
 }
 
+/// Test helper: loads a throw-away lesson `name` with the given exercise ids (10 points each).
+#[cfg(test)]
+pub fn test_lesson(name: &str, ids: &[&str]) -> Lesson {
+    let dir = std::env::temp_dir().join(format!("gears-test-{}-{name}", std::process::id()));
+    let lesson_dir = dir.join(name);
+    std::fs::create_dir_all(&lesson_dir).unwrap();
+    let mut toml = String::from("title = \"T\"\nsummary = \"S\"\n");
+    for id in ids {
+        toml.push_str(&format!(
+            "\n[[exercise]]\nid = \"{id}\"\ntitle = \"The \\\"{id}\\\"\"\nfile = \"src/{id}.rs\"\npoints = 10\nhints = [\"a\", \"b\"]\n"
+        ));
+    }
+    std::fs::write(lesson_dir.join("lesson.toml"), toml).unwrap();
+    std::fs::write(
+        lesson_dir.join("Cargo.toml"),
+        format!("[package]\nname = \"{name}\"\n"),
+    )
+    .unwrap();
+    let lesson = Lesson::load(&lesson_dir).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    lesson
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -362,10 +362,7 @@ mod tests {
 
     #[test]
     fn classroom_has_one_step_per_exercise() {
-        let lesson = crate::instructor::grade::collect::test_lesson(
-            "lesson-02",
-            &["e01_ratchet", "e02_bell"],
-        );
+        let lesson = crate::course::test_lesson("lesson-02", &["e01_ratchet", "e02_bell"]);
         let y = classroom_workflow(&lesson);
         assert_eq!(y.matches("autograding-command-grader@v1").count(), 2);
         assert!(y.contains("command: cargo xtask check lesson-02 e02_bell"));

@@ -465,6 +465,11 @@ mod tests {
             "xtask/tests/fixtures/attacks/_course/lesson-90/solutions/e01_add.rs"
         )));
         assert!(!is_exported(Path::new(".ci/run")));
+        // The format contract goes to learners too: it holds no spoiler.
+        assert!(
+            is_exported(Path::new("docs/FORMAT.md")) && !is_spoiler(Path::new("docs/FORMAT.md")),
+            "docs/ must be part of the student edition"
+        );
         assert!(is_exported(Path::new(".cargo/config.toml")));
     }
 

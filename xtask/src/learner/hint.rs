@@ -9,13 +9,7 @@ use crate::error::{Outcome, Result};
 use crate::term::Style;
 
 /// The arguments of `cargo xtask hint`.
-#[derive(clap::Args, Debug, Default)]
-pub struct Args {
-    /// Lesson: `lesson-02`, `02` or `2`.
-    pub lesson: String,
-    /// Exercise: `e04_then`, `e04` or `4`.
-    pub exercise: String,
-}
+pub type Args = super::ExerciseArgs;
 
 /// Runs the verb.
 pub fn run(args: Args) -> Result<Outcome> {

@@ -18,6 +18,15 @@ use crate::course::progress::HintLevels;
 use crate::course::{Course, Lesson};
 use crate::pipeline::report::LessonReport;
 
+/// `LESSON EXERCISE`, the pair `hint`, `solution` and `trace` take.
+#[derive(clap::Args, Debug, Default)]
+pub struct ExerciseArgs {
+    /// Lesson: `lesson-02`, `02` or `2`.
+    pub lesson: String,
+    /// Exercise: `e04_then`, `e04` or `4`.
+    pub exercise: String,
+}
+
 /// The one next step after a check of `lesson`.
 pub fn next_step(course: &Course, lesson: &Lesson, report: &LessonReport) -> Option<String> {
     if report.solution {

@@ -17,10 +17,9 @@ use crate::term::{self, Style};
 /// The arguments of `cargo xtask solution`.
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
-    /// Lesson: `lesson-02`, `02` or `2`.
-    pub lesson: String,
-    /// Exercise: `e04_then`, `e04` or `4`.
-    pub exercise: String,
+    // LESSON EXERCISE, as for `hint` and `trace`.
+    #[command(flatten)]
+    pub which: super::ExerciseArgs,
     /// Show it even though the exercise does not pass yet.
     #[arg(long)]
     pub give_up: bool,
@@ -31,7 +30,12 @@ pub struct Args {
 
 /// Runs the verb.
 pub fn run(args: Args) -> Result<Outcome> {
-    solution(&args.lesson, &args.exercise, args.give_up, args.yes)
+    solution(
+        &args.which.lesson,
+        &args.which.exercise,
+        args.give_up,
+        args.yes,
+    )
 }
 
 fn solution(lesson: &str, exercise: &str, give_up: bool, yes: bool) -> Result<Outcome> {

@@ -15,13 +15,7 @@ use crate::pipeline::runner::{self, TestSpec};
 use crate::term::Style;
 
 /// The arguments of `cargo xtask trace`.
-#[derive(clap::Args, Debug, Default)]
-pub struct Args {
-    /// Lesson: `lesson-02`, `02` or `2`.
-    pub lesson: String,
-    /// Exercise: `e04_then`, `e04` or `4`.
-    pub exercise: String,
-}
+pub type Args = super::ExerciseArgs;
 
 /// Runs the verb.
 pub fn run(args: Args) -> Result<Outcome> {

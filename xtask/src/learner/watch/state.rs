@@ -121,3 +121,87 @@ pub fn first_unsolved(course: &Course) -> Result<Lesson> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::report::ExerciseReport;
+
+    fn report(lesson: &Lesson, statuses: &[Status]) -> LessonReport {
+        let mut r = LessonReport {
+            lesson: lesson.name.clone(),
+            passed: 0,
+            total: 0,
+            exercises: lesson
+                .exercises
+                .iter()
+                .zip(statuses)
+                .map(|(ex, st)| ExerciseReport {
+                    id: ex.id.clone(),
+                    title: ex.title.clone(),
+                    status: *st,
+                    points: ex.points,
+                    tests: Vec::new(),
+                    diagnostics: Vec::new(),
+                    compile_summary: Vec::new(),
+                    file: lesson.display_path(&ex.file),
+                })
+                .collect(),
+            title: lesson.title.clone(),
+            solution: false,
+        };
+        r.tally();
+        r
+    }
+
+    #[test]
+    fn focus_stays_until_the_exercise_passes_then_moves_on() {
+        let lesson = crate::course::test_lesson("lesson-77", &["e01_a", "e02_b", "e03_c"]);
+        let mut state = State::default();
+        state.checked(
+            lesson.clone(),
+            report(&lesson, &[Status::Pass, Status::Fail, Status::Fail]),
+        );
+        assert_eq!(
+            state.focus.as_deref(),
+            Some("e02_b"),
+            "the first check must focus the first exercise that does not pass"
+        );
+        state.next_exercise();
+        assert_eq!(
+            state.focus.as_deref(),
+            Some("e03_c"),
+            "`n` moves to the next exercise"
+        );
+        state.checked(
+            lesson.clone(),
+            report(&lesson, &[Status::Pass, Status::Fail, Status::Fail]),
+        );
+        assert_eq!(
+            state.focus.as_deref(),
+            Some("e03_c"),
+            "a re-check must keep the exercise the learner chose while it still fails"
+        );
+        state.checked(
+            lesson.clone(),
+            report(&lesson, &[Status::Pass, Status::Fail, Status::Pass]),
+        );
+        assert_eq!(
+            state.focus.as_deref(),
+            Some("e02_b"),
+            "once the focused exercise passes, focus moves to one that does not"
+        );
+        state.next_exercise();
+        state.next_exercise();
+        assert_eq!(
+            state.focus.as_deref(),
+            Some("e01_a"),
+            "`n` after the last exercise wraps around to the first"
+        );
+        assert_eq!(
+            state.focused().map(|(_, ex)| ex.id.as_str()),
+            Some("e01_a"),
+            "focused() names the exercise `h` gives a hint for"
+        );
+    }
+}
