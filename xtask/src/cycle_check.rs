@@ -17,6 +17,10 @@
 //! every `crate::name`, `crate::{a, b}` and `super::` chain outside `//` comments — so it also
 //! sees fully qualified paths in expressions, not only `use` lines. Its own tests plant a
 //! violation to show the check can fail.
+//!
+//! A second rule keeps the learner's first build small: the crates only grading needs (`syn`,
+//! `proc-macro2`, `quote`, `prettyplease`) are named only under `instructor/`, so they can be
+//! put behind one cargo feature on that module (and on the two `author` proofs that call it).
 
 use std::path::{Path, PathBuf};
 
@@ -157,6 +161,36 @@ fn violations_in(rel: &Path, text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Crates only the grader needs; see the module docs.
+const GRADING_ONLY: &[&str] = &["syn", "proc_macro2", "quote", "prettyplease"];
+
+/// The grading-only crates one file (path under `src/`) names, if it is not under `instructor/`.
+fn grading_crates_in(rel: &Path, text: &str) -> Vec<String> {
+    if rel.starts_with("instructor") || rel == Path::new("cycle_check.rs") {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        for krate in GRADING_ONLY {
+            let named = code.match_indices(&format!("{krate}::")).any(|(i, _)| {
+                code[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            });
+            if named
+                && !found
+                    .iter()
+                    .any(|f: &String| f.ends_with(&format!("`{krate}`")))
+            {
+                found.push(format!("{}: names `{krate}`", rel.display()));
+            }
+        }
+    }
+    found
+}
+
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -183,6 +217,39 @@ mod tests {
             found.is_empty(),
             "the layering of main.rs is broken — move the code down a layer or pass it in:\n{}",
             found.join("\n")
+        );
+    }
+
+    #[test]
+    fn grading_only_crates_stay_in_instructor() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        collect(&src, &mut files);
+        let mut found = Vec::new();
+        for file in files {
+            let rel = file.strip_prefix(&src).unwrap_or(&file).to_path_buf();
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            found.extend(grading_crates_in(&rel, &text));
+        }
+        assert!(
+            found.is_empty(),
+            "syn, proc-macro2, quote and prettyplease belong to instructor/ only, so a learner's \
+             build can leave them out — move this code there:\n{}",
+            found.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_grading_crate_check_sees_a_planted_use() {
+        let text = "use syn::visit::Visit;\n// syn:: in a comment\nlet a = mysyn::x;\n";
+        assert_eq!(
+            grading_crates_in(Path::new("learner/check.rs"), text).len(),
+            1,
+            "`syn::` in learner code must be reported once, comments and other crates not"
+        );
+        assert!(
+            grading_crates_in(Path::new("instructor/policy.rs"), text).is_empty(),
+            "instructor/ may use syn"
         );
     }
 
