@@ -1,6 +1,6 @@
 //! Errors a user can act on, and the exit codes of the CLI contract.
 //!
-//! Why this file exists: DESIGN.md promises three exit codes (0 all good, 1 something failed,
+//! Why this file exists: docs/FORMAT.md promises three exit codes (0 all good, 1 something failed,
 //! 2 usage or course-format error) and the issue promises that every bad input produces *one*
 //! line saying what is wrong and what to do — never a backtrace. Every verb returns
 //! `Result<Outcome, UserError>`; `main` turns that into the line and the exit code. Keeping the

@@ -1,35 +1,35 @@
 //! `cargo xtask` — the Async Gears course tool.
 //!
-//! Why this file exists: it is the CLI contract of DESIGN.md in one place — the verbs, their
-//! arguments, and the promise about exit codes (0 all good, 1 something failed, 2 usage or
-//! course-format error, one line, never a backtrace). The work lives in modules:
+//! Why this file exists: it is the CLI contract of docs/FORMAT.md in one place — the verbs and
+//! the promise about exit codes (0 all good, 1 something failed, 2 usage or course-format error,
+//! one line, never a backtrace). Each verb owns its arguments (`Args`) and is started the same
+//! way, `run(args) -> Result<Outcome, UserError>`; this file only parses and dispatches.
 //!
-//! * shared pieces (also used by `export`/`grade`): [`course`] (lesson model),
-//!   [`manifest_check`] (manifest vs files), [`cargo_build`] (build + diagnostics),
-//!   [`attribution`] (whose compile error), [`tree`] (overlay build trees), [`runner`] (one
-//!   process per test), [`check`] (the pipeline), [`report`] (human and JSON), [`progress`]
-//!   (cache under `target/`), [`status`], [`term`], [`process`], [`error`];
-//! * the verbs, one file each, in [`verbs`].
+//! The modules, by layer (each uses only the layers above it in this list, never one below;
+//! `cycle_check` in the tests enforces it):
+//!
+//! 1. the base: [`error`] (the two-part user error and exit codes), [`term`] (colours);
+//! 2. [`course`]: the lesson model — course root, `lesson.toml`, manifest checks, test-module
+//!    regions, statuses, the progress cache;
+//! 3. [`pipeline`]: files → verdicts, used by every verb — overlay trees, cargo build and
+//!    diagnostics, compile-error attribution, the test runner, processes, the report;
+//! 4. one folder per audience, each verb one file:
+//!    * [`learner`]: `start` (no verb), `list`, `check`, `watch`, `hint`, `solution`, `trace`;
+//!    * [`instructor`]: `export`, `grade`, `autograder`, with the source `policy` and the
+//!      `sandbox` they grade under;
+//!    * [`author`]: `verify`, whose last proofs use the instructor's `export` and `grade`
+//!      (the only arrow between audiences).
 
-mod attribution;
-mod autograder;
-mod cargo_build;
-mod check;
+mod author;
 mod course;
 mod error;
-mod export;
-mod grade;
-mod manifest_check;
-mod policy;
-mod process;
-mod progress;
-mod report;
-mod runner;
-mod sandbox;
-mod status;
+mod instructor;
+mod learner;
+mod pipeline;
 mod term;
-mod tree;
-mod verbs;
+
+#[cfg(test)]
+mod cycle_check;
 
 use clap::{Parser, Subcommand};
 
@@ -46,158 +46,42 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Lessons and exercises with their last known status.
-    List,
+    List(learner::list::Args),
     /// Check a lesson (or one exercise): a verdict per exercise.
-    Check {
-        /// Lesson: `lesson-02`, `02` or `2`.
-        lesson: String,
-        /// Only this exercise (`e04_then`, `e04` or `4`).
-        exercise: Option<String>,
-        /// Check the reference solutions instead of your files.
-        #[arg(long)]
-        solution: bool,
-        /// Print the machine-readable report (see DESIGN.md).
-        #[arg(long)]
-        json: bool,
-    },
+    Check(learner::check::Args),
     /// Re-check every time you save an exercise file.
-    Watch {
-        /// Lesson (default: the first one with an unsolved exercise).
-        lesson: Option<String>,
-    },
+    Watch(learner::watch::Args),
     /// Show the next hint of an exercise.
-    Hint {
-        /// Lesson: `lesson-02`, `02` or `2`.
-        lesson: String,
-        /// Exercise: `e04_then`, `e04` or `4`.
-        exercise: String,
-    },
+    Hint(learner::hint::Args),
     /// Show the reference solution (once the exercise passes, or with --give-up).
-    Solution {
-        /// Lesson: `lesson-02`, `02` or `2`.
-        lesson: String,
-        /// Exercise: `e04_then`, `e04` or `4`.
-        exercise: String,
-        /// Show it even though the exercise does not pass yet.
-        #[arg(long)]
-        give_up: bool,
-        /// Do not ask for confirmation (for --give-up without a terminal).
-        #[arg(long, short)]
-        yes: bool,
-    },
-    /// Prove the course sound (DESIGN.md "What verify proves").
-    Verify {
-        /// Only this lesson (proofs about the tooling itself run only without it).
-        lesson: Option<String>,
-        /// Only these proofs (repeat or comma-separate: `--proof 1,4`).
-        #[arg(long = "proof", value_delimiter = ',')]
-        proofs: Vec<u8>,
-    },
+    Solution(learner::solution::Args),
+    /// Prove the course sound (docs/FORMAT.md "What verify proves").
+    Verify(author::verify::Args),
     /// Instructor: package grading for Gradescope or GitHub Classroom.
-    Autograder {
-        #[command(subcommand)]
-        platform: AutograderPlatform,
-    },
+    Autograder(instructor::autograder::Args),
     /// Instructor: write the student edition (no solutions, hidden tests or mistakes).
-    Export {
-        /// Folder to write it to (must be empty unless --force).
-        #[arg(long)]
-        out: std::path::PathBuf,
-        /// Replace the folder's contents if it is not empty.
-        #[arg(long)]
-        force: bool,
-    },
+    Export(instructor::export::Args),
     /// Instructor: grade every submission of a lesson (gradebook, feedback, Gradescope JSON).
-    Grade {
-        /// Lesson: `lesson-02`, `02` or `2`.
-        lesson: String,
-        /// Folder with one subfolder per student.
-        #[arg(long)]
-        submissions: std::path::PathBuf,
-        /// Folder for gradebook.csv and one folder of feedback per student.
-        #[arg(long)]
-        out: std::path::PathBuf,
-        /// Test processes at once (default: the number of cores).
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Override every test's time limit (seconds).
-        #[arg(long)]
-        timeout: Option<u64>,
-        /// Test-only: let this student's files skip the source policy.
-        #[arg(long, hide = true)]
-        skip_policy: Vec<String>,
-    },
+    Grade(instructor::grade::Args),
     /// Run an exercise's visible tests with the harness timelines printed.
-    Trace {
-        /// Lesson: `lesson-02`, `02` or `2`.
-        lesson: String,
-        /// Exercise: `e04_then`, `e04` or `4`.
-        exercise: String,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-enum AutograderPlatform {
-    /// Write a Gradescope autograder zip (setup.sh + run_autograder) for a lesson.
-    Gradescope {
-        /// Lesson: `lesson-02`, `02` or `2`.
-        lesson: String,
-        /// The zip file to write.
-        #[arg(long)]
-        out: std::path::PathBuf,
-    },
-    /// Write .github/workflows/classroom.yml (GitHub Classroom autograding) for a lesson.
-    Classroom {
-        /// Lesson: `lesson-02`, `02` or `2`.
-        lesson: String,
-    },
+    Trace(learner::trace::Args),
 }
 
 fn main() {
     install_panic_hook();
     let cli = Cli::parse();
     let result: Result<Outcome, UserError> = match cli.command {
-        None => verbs::start::run(),
-        Some(Command::List) => verbs::list::run(),
-        Some(Command::Check {
-            lesson,
-            exercise,
-            solution,
-            json,
-        }) => verbs::check::run(&lesson, exercise.as_deref(), solution, json),
-        Some(Command::Watch { lesson }) => verbs::watch::run(lesson.as_deref()),
-        Some(Command::Hint { lesson, exercise }) => verbs::hint::run(&lesson, &exercise),
-        Some(Command::Solution {
-            lesson,
-            exercise,
-            give_up,
-            yes,
-        }) => verbs::solution::run(&lesson, &exercise, give_up, yes),
-        Some(Command::Verify { lesson, proofs }) => verbs::verify::run(lesson.as_deref(), &proofs),
-        Some(Command::Trace { lesson, exercise }) => verbs::trace::run(&lesson, &exercise),
-        Some(Command::Export { out, force }) => export::cli(&out, force),
-        Some(Command::Autograder { platform }) => match platform {
-            AutograderPlatform::Gradescope { lesson, out } => {
-                autograder::gradescope_cli(&lesson, &out)
-            }
-            AutograderPlatform::Classroom { lesson } => autograder::classroom_cli(&lesson),
-        },
-        Some(Command::Grade {
-            lesson,
-            submissions,
-            out,
-            jobs,
-            timeout,
-            skip_policy,
-        }) => grade::cli(grade::GradeArgs {
-            lesson,
-            submissions,
-            out,
-            jobs,
-            timeout_secs: timeout,
-            skip_policy,
-            quiet: false,
-        }),
+        None => learner::start::run(learner::start::Args::default()),
+        Some(Command::List(args)) => learner::list::run(args),
+        Some(Command::Check(args)) => learner::check::run(args),
+        Some(Command::Watch(args)) => learner::watch::run(args),
+        Some(Command::Hint(args)) => learner::hint::run(args),
+        Some(Command::Solution(args)) => learner::solution::run(args),
+        Some(Command::Trace(args)) => learner::trace::run(args),
+        Some(Command::Verify(args)) => author::verify::run(args),
+        Some(Command::Export(args)) => instructor::export::run(args),
+        Some(Command::Autograder(args)) => instructor::autograder::run(args),
+        Some(Command::Grade(args)) => instructor::grade::run(args),
     };
     match result {
         Ok(outcome) => std::process::exit(outcome.code()),

@@ -6,114 +6,19 @@
 //! (`tests/fixtures/course`) has no dependencies, so each build takes a second or two, and its
 //! target dir lives in the temp dir.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
-use wait_timeout::ChildExt;
+mod support;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use support::{
+    json, learner_course as course, one_line_error, snapshot as snapshot_in, xtask_in as xtask,
+};
 
-/// A fresh copy of the fixture course.
-fn course() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    copy_dir(&fixture(), dir.path());
-    dir
-}
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/course")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            if e.file_name() == "target" {
-                continue;
-            }
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
-/// Runs `xtask args...` in `cwd` with a time limit, as a learner's shell would.
-fn xtask(cwd: &Path, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
-    cmd.args(args)
-        .current_dir(cwd)
-        .env_remove("CARGO_TARGET_DIR")
-        .env_remove("GEARS_COURSE_ROOT")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn xtask");
-    let out = child.stdout.take().unwrap();
-    let err = child.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || std::io::read_to_string(out).unwrap_or_default());
-    let t_err = std::thread::spawn(move || std::io::read_to_string(err).unwrap_or_default());
-    let status = match child.wait_timeout(Duration::from_secs(240)).unwrap() {
-        Some(s) => s,
-        None => {
-            let _ = child.kill();
-            panic!("xtask {args:?} did not finish in 240 s");
-        }
-    };
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: t_out.join().unwrap(),
-        stderr: t_err.join().unwrap(),
-    }
-}
-
-/// Content hash of every file outside `target/`.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, String> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, String>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            let p = e.path();
-            if e.file_type().unwrap().is_dir() {
-                if e.file_name() != "target" {
-                    walk(root, &p, out);
-                }
-            } else {
-                let hash = Sha256::digest(std::fs::read(&p).unwrap());
-                let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-                out.insert(p.strip_prefix(root).unwrap().to_path_buf(), hex);
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(root, root, &mut out);
-    out
-}
-
-fn json(run: &Run) -> serde_json::Value {
-    serde_json::from_str(run.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
-}
-
-fn one_line_error(run: &Run) {
-    assert_eq!(
-        run.code, 2,
-        "stdout: {}\nstderr: {}",
-        run.stdout, run.stderr
-    );
-    let lines: Vec<&str> = run.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "expected one line, got: {}", run.stderr);
-    assert!(lines[0].starts_with("error: "), "{}", run.stderr);
-    assert!(lines[0].contains(" — "), "says what to do: {}", run.stderr);
-    assert!(!run.stderr.contains("panicked"));
+/// Every file of a fixture course outside its `target/` (where the tool keeps its state).
+fn snapshot(root: &Path) -> std::collections::BTreeMap<std::path::PathBuf, String> {
+    snapshot_in(root, &["target"])
 }
 
 #[test]
@@ -123,7 +28,7 @@ fn stubs_fail_with_a_verdict_per_exercise_and_the_hang_times_out() {
     let run = xtask(c.path(), &["check", "lesson-01", "--json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let v = json(&run);
-    // DESIGN.md's shape, exactly.
+    // The shape docs/FORMAT.md fixes, exactly.
     let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
     assert_eq!(keys, ["exercises", "lesson", "passed", "total"]);

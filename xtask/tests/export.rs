@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-#[path = "fixtures/attacks/_course/support.rs"]
 mod support;
 
 use support::*;
@@ -14,13 +13,8 @@ fn student_edition_has_no_spoilers_and_still_checks() {
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("student");
     let run = xtask(course.path(), &["export", "--out", out.to_str().unwrap()]);
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let stdout = &run.stdout;
+    assert_eq!(run.code, 0, "{stdout}{}", run.stderr);
     assert!(stdout.contains("leak check: no file"), "{stdout}");
 
     let lesson = out.join("lesson-90");
@@ -47,8 +41,8 @@ fn student_edition_has_no_spoilers_and_still_checks() {
 
     // A second export into the same folder is refused, --force replaces it.
     let again = xtask(course.path(), &["export", "--out", out.to_str().unwrap()]);
-    assert_eq!(again.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.code, 2);
+    let err = &again.stderr;
     assert!(
         err.contains("not empty") && err.trim().lines().count() == 1,
         "{err}"
@@ -58,7 +52,7 @@ fn student_edition_has_no_spoilers_and_still_checks() {
         course.path(),
         &["export", "--out", out.to_str().unwrap(), "--force"],
     );
-    assert_eq!(forced.status.code(), Some(0));
+    assert_eq!(forced.code, 0);
     assert!(!out.join("stale.txt").exists());
 
     // The student edition checks: the stubs fail (exit 1), nothing is a usage error (exit 2).
@@ -68,13 +62,8 @@ fn student_edition_has_no_spoilers_and_still_checks() {
     )
     .unwrap();
     let check = xtask(&out, &["check", "lesson-90"]);
-    let text = String::from_utf8_lossy(&check.stdout);
-    assert_eq!(
-        check.status.code(),
-        Some(1),
-        "{text}{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    let text = &check.stdout;
+    assert_eq!(check.code, 1, "{text}{}", check.stderr);
     assert!(text.contains("Add two numbers"), "{text}");
 
     // Grading there needs the instructor edition: exit 2, one line.
@@ -91,8 +80,8 @@ fn student_edition_has_no_spoilers_and_still_checks() {
             work.path().join("g").to_str().unwrap(),
         ],
     );
-    assert_eq!(grade.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&grade.stderr);
+    assert_eq!(grade.code, 2);
+    let err = &grade.stderr;
     assert!(err.contains("instructor edition"), "{err}");
     assert_eq!(err.trim().lines().count(), 1);
 }
@@ -109,7 +98,7 @@ fn export_refuses_the_course_itself() {
             "--force",
         ],
     );
-    assert_eq!(run.status.code(), Some(2));
+    assert_eq!(run.code, 2);
     assert!(Path::new(&course.path().join("lesson-90/solutions")).is_dir());
 }
 
@@ -128,12 +117,7 @@ fn autograder_packages_for_gradescope_and_classroom() {
             zip.to_str().unwrap(),
         ],
     );
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let bytes = std::fs::read(&zip).unwrap();
     let has = |name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
     assert!(has("setup.sh") && has("run_autograder"));
@@ -144,12 +128,7 @@ fn autograder_packages_for_gradescope_and_classroom() {
     assert!(!has("course/lesson-90/solutions/"), "solutions stay home");
 
     let run = xtask(course.path(), &["autograder", "classroom", "lesson-90"]);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let yaml =
         std::fs::read_to_string(course.path().join(".github/workflows/classroom.yml")).unwrap();
     assert!(yaml.contains("command: cargo xtask check lesson-90 e01_add"));

@@ -16,40 +16,12 @@
 //! bubblewrap (and root for the fork bomb); without it they are skipped with a note.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-#[path = "fixtures/attacks/_course/support.rs"]
 mod support;
 
 use support::*;
-
-/// Every file under `dir` (links not followed) with its bytes or link target.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let t = e.file_type().unwrap();
-            let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
-            if t.is_symlink() {
-                let target = std::fs::read_link(e.path()).unwrap();
-                out.insert(rel, target.to_string_lossy().as_bytes().to_vec());
-            } else if t.is_dir() {
-                stack.push(e.path());
-            } else if e.metadata().unwrap().len() > (1 << 20) {
-                out.insert(
-                    rel,
-                    format!("big:{}", e.metadata().unwrap().len()).into_bytes(),
-                );
-            } else {
-                out.insert(rel, std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    out
-}
 
 fn gradebook(out: &Path) -> BTreeMap<String, BTreeMap<String, String>> {
     let text = std::fs::read_to_string(out.join("gradebook.csv")).unwrap();
@@ -94,7 +66,7 @@ fn attacks_score_zero_and_the_reference_scores_full() {
     // The attackers.
     let mut attacks = Vec::new();
     let mut skip_policy = Vec::new();
-    for e in std::fs::read_dir(fixtures()).unwrap() {
+    for e in std::fs::read_dir(attack_fixtures()).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
         if name.starts_with('_') {
             continue;
@@ -109,13 +81,13 @@ fn attacks_score_zero_and_the_reference_scores_full() {
             }
             skip_policy.push(name.clone());
         }
-        copy_dir(&fixtures().join(&name), &subs.join(&name));
+        copy_dir(&attack_fixtures().join(&name), &subs.join(&name));
         attacks.push(name);
     }
     attacks.sort();
 
     // The honest students and the awkward input.
-    let sol = fixtures().join("_course/lesson-90/solutions");
+    let sol = attack_fixtures().join("_course/lesson-90/solutions");
     let reference = subs.join("reference/lesson-90/src");
     copy_dir(&sol, &reference);
     let partial = subs.join("partial");
@@ -153,7 +125,7 @@ fn attacks_score_zero_and_the_reference_scores_full() {
 
     let _ = std::fs::remove_file("/var/tmp/gears-PWNED");
     let _ = std::fs::remove_file("/var/tmp/gears-PWNED-build");
-    let before = snapshot(&subs);
+    let before = snapshot(&subs, &[]);
     let mut args = vec![
         "grade".to_string(),
         "lesson-90".into(),
@@ -173,14 +145,10 @@ fn attacks_score_zero_and_the_reference_scores_full() {
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
     let run = xtask_env(course.path(), &args, &[("GEARS_ATTACK_PORT", port)]);
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    let stderr = String::from_utf8_lossy(&run.stderr);
+    let stdout = &run.stdout;
+    let stderr = &run.stderr;
     eprintln!("{stdout}\n{stderr}\n(graded in {:?})", started.elapsed());
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "grade failed:\n{stdout}\n{stderr}"
-    );
+    assert_eq!(run.code, 0, "grade failed:\n{stdout}\n{stderr}");
 
     let book = gradebook(&out);
     let score = |student: &str, col: &str| -> f64 {
@@ -249,7 +217,7 @@ fn attacks_score_zero_and_the_reference_scores_full() {
         "a submission reached the host's network"
     );
     assert_eq!(
-        snapshot(&subs),
+        snapshot(&subs, &[]),
         before,
         "the submissions folder was modified"
     );
@@ -263,55 +231,31 @@ fn attacks_score_zero_and_the_reference_scores_full() {
 fn usage_errors_are_one_line_and_exit_2() {
     let course = fixture_course();
     let work = tempfile::tempdir().unwrap();
-    let missing = work.path().join("nope");
-    let run = xtask(
-        course.path(),
-        &[
-            "grade",
-            "lesson-90",
-            "--submissions",
-            missing.to_str().unwrap(),
-            "--out",
-            "o",
-        ],
-    );
-    assert_eq!(run.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&run.stderr);
+    let grade = |lesson: &str, submissions: &Path| {
+        let subs = submissions.to_str().unwrap();
+        xtask(
+            course.path(),
+            &["grade", lesson, "--submissions", subs, "--out", "o"],
+        )
+    };
+    let run = grade("lesson-90", &work.path().join("nope"));
+    assert_eq!(run.code, 2, "a missing submissions folder is a usage error");
+    let err = &run.stderr;
     assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.contains("does not exist"));
+    assert!(err.contains("does not exist"), "{err}");
 
     let empty = work.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let run = xtask(
-        course.path(),
-        &[
-            "grade",
-            "90",
-            "--submissions",
-            empty.to_str().unwrap(),
-            "--out",
-            "o",
-        ],
-    );
-    assert_eq!(run.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&run.stderr).contains("no student folders"));
+    let run = grade("90", &empty);
+    assert_eq!(run.code, 2, "an empty submissions folder is a usage error");
+    assert!(run.stderr.contains("no student folders"), "{}", run.stderr);
 
     // The student edition has no hidden tests: grading says it needs the instructor's.
     std::fs::remove_dir_all(course.path().join("lesson-90/grading")).unwrap();
     std::fs::create_dir_all(empty.join("ada")).unwrap();
-    let run = xtask(
-        course.path(),
-        &[
-            "grade",
-            "90",
-            "--submissions",
-            empty.to_str().unwrap(),
-            "--out",
-            "o",
-        ],
-    );
-    assert_eq!(run.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&run.stderr);
+    let run = grade("90", &empty);
+    assert_eq!(run.code, 2, "grading a student edition is a usage error");
+    let err = &run.stderr;
     assert!(err.contains("instructor edition"), "{err}");
-    assert_eq!(err.trim().lines().count(), 1);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
 }

@@ -1,0 +1,184 @@
+//! Remembered progress and hint levels, under `target/xtask/`.
+//!
+//! Why this file exists: `cargo xtask list` and bare `cargo xtask` should answer "where am I?"
+//! instantly, without building anything. So every `check` (of the learner's files, never of
+//! `--solution`) records each exercise's status together with a *content key*: a SHA-256 of
+//! the exercise file, the visible tests, the lesson manifest and the lesson's Cargo.toml. A
+//! status is shown only while its key still matches, so after a `git pull` that changes a test
+//! (or an edit to the exercise) the old verdict simply disappears — stale progress is never
+//! shown. The cache is a convenience: deleting `target/` costs one re-check, nothing else.
+//!
+//! Hint levels live next to it (`hints.json`): how many hints of each exercise were shown.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::course::status::Status;
+use crate::course::{Course, Exercise, Lesson};
+use crate::error::{Result, UserError};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Entry {
+    key: String,
+    status: Status,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct ProgressFile {
+    /// lesson → exercise id → entry
+    lessons: BTreeMap<String, BTreeMap<String, Entry>>,
+}
+
+/// The progress cache.
+#[derive(Debug, Clone)]
+pub struct ProgressCache {
+    path: PathBuf,
+    data: ProgressFile,
+}
+
+impl ProgressCache {
+    /// Loads `target/xtask/progress.json`; a missing or unreadable file is an empty cache.
+    pub fn load(course: &Course) -> ProgressCache {
+        let path = course.state_dir().join("progress.json");
+        let data = std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        ProgressCache { path, data }
+    }
+
+    /// The last known status of `ex`, if it was checked with the current files.
+    pub fn status(&self, lesson: &Lesson, ex: &Exercise, keys: &ContentKeys) -> Option<Status> {
+        let e = self.data.lessons.get(&lesson.name)?.get(&ex.id)?;
+        (Some(&e.key) == keys.get(&ex.id)).then_some(e.status)
+    }
+
+    /// Whether `ex` was ever checked (with any version of its files).
+    pub fn ever_checked(&self, lesson: &Lesson, ex: &Exercise) -> bool {
+        self.data
+            .lessons
+            .get(&lesson.name)
+            .is_some_and(|m| m.contains_key(&ex.id))
+    }
+
+    /// Records the verdicts of a learner check: `(exercise id, status)` pairs. `not_run`
+    /// verdicts are skipped — they say nothing about the learner's work — and so are exercises
+    /// without a content key. The caller passes nothing for a `--solution` check (see
+    /// `LessonReport::learner_verdicts`).
+    pub fn record<'a>(
+        &mut self,
+        lesson: &Lesson,
+        verdicts: impl IntoIterator<Item = (&'a str, Status)>,
+        keys: &ContentKeys,
+    ) {
+        let map = self.data.lessons.entry(lesson.name.clone()).or_default();
+        for (id, status) in verdicts {
+            if status == Status::NotRun {
+                continue;
+            }
+            if let Some(key) = keys.get(id) {
+                map.insert(
+                    id.to_string(),
+                    Entry {
+                        key: key.clone(),
+                        status,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Writes the cache (atomically: a temp file renamed into place).
+    pub fn save(&self) -> Result<()> {
+        let bytes = serde_json::to_vec_pretty(&self.data).unwrap_or_default();
+        write_atomic(&self.path, &bytes)
+    }
+}
+
+/// Content keys of a lesson's exercises (exercise id → hex SHA-256).
+#[derive(Debug, Clone, Default)]
+pub struct ContentKeys(BTreeMap<String, String>);
+
+impl ContentKeys {
+    /// Hashes the files each exercise's verdict depends on. Cheap: a few small files.
+    pub fn of(lesson: &Lesson) -> ContentKeys {
+        let mut common = Sha256::new();
+        for rel in ["lesson.toml", "Cargo.toml", "tests/check.rs", "src/lib.rs"] {
+            feed(&mut common, &lesson.dir.join(rel));
+        }
+        let mut map = BTreeMap::new();
+        for ex in &lesson.exercises {
+            let mut h = common.clone();
+            h.update(ex.id.as_bytes());
+            feed(&mut h, &lesson.dir.join(&ex.file));
+            map.insert(ex.id.clone(), hex(&h.finalize()));
+        }
+        ContentKeys(map)
+    }
+
+    /// The key of one exercise.
+    pub fn get(&self, id: &str) -> Option<&String> {
+        self.0.get(id)
+    }
+}
+
+fn feed(h: &mut Sha256, path: &Path) {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    h.update((bytes.len() as u64).to_le_bytes());
+    h.update(&bytes);
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How many hints of each exercise the learner has seen.
+#[derive(Debug, Clone)]
+pub struct HintLevels {
+    path: PathBuf,
+    levels: BTreeMap<String, usize>,
+}
+
+impl HintLevels {
+    /// Loads `target/xtask/hints.json`.
+    pub fn load(course: &Course) -> HintLevels {
+        let path = course.state_dir().join("hints.json");
+        let levels = std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        HintLevels { path, levels }
+    }
+
+    /// Hints of `ex` already shown.
+    pub fn seen(&self, lesson: &Lesson, ex: &Exercise) -> usize {
+        self.levels
+            .get(&format!("{}/{}", lesson.name, ex.id))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Sets the number of hints shown.
+    pub fn set_seen(&mut self, lesson: &Lesson, ex: &Exercise, n: usize) {
+        self.levels.insert(format!("{}/{}", lesson.name, ex.id), n);
+    }
+
+    /// Writes the file.
+    pub fn save(&self) -> Result<()> {
+        let bytes = serde_json::to_vec_pretty(&self.levels).unwrap_or_default();
+        write_atomic(&self.path, &bytes)
+    }
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let err = |e| UserError::io(format!("cannot write {}", path.display()), e);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(err)?;
+    std::fs::rename(&tmp, path).map_err(err)
+}

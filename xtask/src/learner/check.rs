@@ -1,0 +1,65 @@
+//! `cargo xtask check LESSON [EXERCISE] [--solution] [--json]`.
+//!
+//! Why this file exists: the learner's main loop. It checks, records progress (never for
+//! `--solution`), prints the calm report or the JSON, and exits 0 only when everything passed.
+
+use crate::course::Course;
+use crate::course::progress::{ContentKeys, ProgressCache};
+use crate::error::{Outcome, Result};
+use crate::learner;
+use crate::pipeline::plan::{self, CheckPlan};
+use crate::pipeline::report;
+use crate::term::Style;
+
+/// The arguments of `cargo xtask check`.
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {
+    /// Lesson: `lesson-02`, `02` or `2`.
+    pub lesson: String,
+    /// Only this exercise (`e04_then`, `e04` or `4`).
+    pub exercise: Option<String>,
+    /// Check the reference solutions instead of your files.
+    #[arg(long)]
+    pub solution: bool,
+    /// Print the machine-readable report (see docs/FORMAT.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the verb.
+pub fn run(args: Args) -> Result<Outcome> {
+    check(
+        &args.lesson,
+        args.exercise.as_deref(),
+        args.solution,
+        args.json,
+    )
+}
+
+fn check(lesson: &str, exercise: Option<&str>, solution: bool, json: bool) -> Result<Outcome> {
+    let course = Course::locate()?;
+    let lesson = course.lesson(lesson)?;
+    lesson.check_files()?;
+    let mut plan = CheckPlan::course(&course, &lesson, solution);
+    if let Some(ex) = exercise {
+        plan.only = vec![lesson.exercise(ex)?.id.clone()];
+    }
+    let keys = ContentKeys::of(&lesson);
+    let report = plan::run(&plan)?;
+    if !solution {
+        let mut progress = ProgressCache::load(&course);
+        progress.record(&lesson, report.learner_verdicts(), &keys);
+        // ProgressCache is a convenience; failing to save it must not fail the check.
+        let _ = progress.save();
+    }
+    if json {
+        println!("{}", report.to_json());
+    } else {
+        let next = learner::next_step(&course, &lesson, &report);
+        print!(
+            "{}",
+            report::render_human(&report, Style::stdout(), None, next.as_deref())
+        );
+    }
+    Ok(Outcome::from_ok(report.all_pass()))
+}

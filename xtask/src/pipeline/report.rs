@@ -1,0 +1,328 @@
+//! The check report: the calm human view and the `--json` shape of docs/FORMAT.md.
+//!
+//! Why this file exists: a learner reads this report dozens of times an hour, so it says little
+//! and says it kindly — one line per exercise (✓/✗ and the title), the first failing test's
+//! message for the exercise being worked on, progress (`3/9`) and exactly one next step. Tools
+//! (the grader, editors, CI) read the JSON, whose shape is fixed by docs/FORMAT.md:
+//!
+//! ```json
+//! {"lesson":"lesson-02","passed":3,"total":9,
+//!  "exercises":[{"id":"e01_countdown","title":"...","status":"pass","points":10,
+//!    "tests":[{"name":"e01_countdown::completes_after_n_polls","status":"pass","message":null}]}]}
+//! ```
+//!
+//! Fields marked `#[serde(skip)]` are for the human view only and never reach the JSON. An
+//! exercise that does not compile has one entry in `tests`, named after the exercise id, whose
+//! message is rustc's diagnostic in plain text (there are no test names without a test binary).
+
+use serde::Serialize;
+
+use crate::course::status::Status;
+use crate::pipeline::process::strip_ansi;
+use crate::term::Style;
+
+/// A checked lesson.
+#[derive(Debug, Clone, Serialize)]
+pub struct LessonReport {
+    /// Lesson name (`lesson-02`).
+    pub lesson: String,
+    /// Exercises that pass.
+    pub passed: usize,
+    /// Exercises checked.
+    pub total: usize,
+    /// One entry per checked exercise, in manifest order.
+    pub exercises: Vec<ExerciseReport>,
+    /// Lesson title (human view).
+    #[serde(skip)]
+    pub title: String,
+    /// Checked against the reference solutions (human view).
+    #[serde(skip)]
+    pub solution: bool,
+}
+
+/// One exercise's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExerciseReport {
+    /// Exercise id.
+    pub id: String,
+    /// Exercise title.
+    pub title: String,
+    /// Overall status.
+    pub status: Status,
+    /// Points (from the manifest).
+    pub points: u32,
+    /// Per-test verdicts.
+    pub tests: Vec<TestReport>,
+    /// rustc's rendered diagnostics (ANSI) when it does not compile (human view).
+    #[serde(skip)]
+    pub diagnostics: Vec<String>,
+    /// One line per compile error: `message (file:line)` (human view, other exercises).
+    #[serde(skip)]
+    pub compile_summary: Vec<String>,
+    /// Learner-facing path of the file (`lesson-02/src/e01_countdown.rs`) (human view).
+    #[serde(skip)]
+    pub file: String,
+}
+
+/// One test's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestReport {
+    /// Full libtest name (`e01_countdown::completes_after_n_polls`).
+    pub name: String,
+    /// Status.
+    pub status: Status,
+    /// Failure message, `null` when it passed.
+    pub message: Option<String>,
+    /// Test target it came from (`check`, `hidden`); not in the JSON.
+    #[serde(skip)]
+    pub target: String,
+}
+
+impl LessonReport {
+    /// The verdicts this check gives about the learner's own work, for the progress cache:
+    /// `(exercise id, status)`, or nothing at all when it checked the reference solutions.
+    pub fn learner_verdicts(&self) -> impl Iterator<Item = (&str, Status)> {
+        self.exercises
+            .iter()
+            .filter(|_| !self.solution)
+            .map(|ex| (ex.id.as_str(), ex.status))
+    }
+
+    /// Recomputes `passed`/`total` from `exercises`.
+    pub fn tally(&mut self) {
+        self.total = self.exercises.len();
+        self.passed = self.exercises.iter().filter(|e| e.status.is_pass()).count();
+    }
+
+    /// True when every exercise passes.
+    pub fn all_pass(&self) -> bool {
+        self.exercises.iter().all(|e| e.status.is_pass())
+    }
+
+    /// The first exercise that does not pass.
+    pub fn first_unsolved(&self) -> Option<&ExerciseReport> {
+        self.exercises.iter().find(|e| !e.status.is_pass())
+    }
+
+    /// The exercise to look at first: one that does not compile (nothing else can run until it
+    /// does), else the first one that does not pass.
+    pub fn focus(&self) -> Option<&ExerciseReport> {
+        self.exercises
+            .iter()
+            .find(|e| e.status == Status::CompileError)
+            .or_else(|| self.first_unsolved())
+    }
+
+    /// The JSON report (one line).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+    }
+}
+
+impl ExerciseReport {
+    /// The first test that did not pass.
+    pub fn first_failure(&self) -> Option<&TestReport> {
+        self.tests.iter().find(|t| !t.status.is_pass())
+    }
+}
+
+/// Lines of the message shown for the exercise in focus; others get one line.
+const FOCUS_LINES: usize = 14;
+/// Width that failure messages are wrapped to: the terminal's, less the report's indent, or a
+/// readable default when the output is not a terminal.
+fn line_width() -> usize {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal()
+        && let Ok((cols, _)) = crossterm::terminal::size()
+    {
+        return usize::from(cols).saturating_sub(10).clamp(50, 150);
+    }
+    100
+}
+
+/// Renders the human report. `focus` is the exercise shown in detail (default: the first
+/// unsolved one); `next` is the single next step, printed last.
+pub fn render_human(
+    r: &LessonReport,
+    style: Style,
+    focus: Option<&str>,
+    next: Option<&str>,
+) -> String {
+    let mut out = String::new();
+    let wrap_width = line_width();
+    let progress = format!("{}/{}", r.passed, r.total);
+    let what = if r.solution {
+        "  (reference solutions)"
+    } else {
+        ""
+    };
+    out.push_str(&format!(
+        "{} · {}  {}{}\n",
+        style.bold(&r.lesson),
+        r.title,
+        style.bold(&progress),
+        style.dim(what)
+    ));
+    let focus = focus
+        .map(str::to_string)
+        .or_else(|| r.focus().map(|e| e.id.clone()));
+    let width = r.exercises.iter().map(|e| e.id.len()).max().unwrap_or(0);
+    for ex in &r.exercises {
+        let (mark, tail) = match ex.status {
+            Status::Pass => (style.green("✓"), String::new()),
+            Status::NotRun => (style.dim("·"), style.dim(" — not run")),
+            s => (style.red("✗"), style.dim(&format!(" — {}", s.phrase()))),
+        };
+        out.push_str(&format!(
+            "  {mark} {:<width$}  {}{tail}\n",
+            ex.id,
+            ex.title,
+            width = width
+        ));
+        let in_focus = focus.as_deref() == Some(ex.id.as_str());
+        if ex.status == Status::CompileError && !ex.diagnostics.is_empty() {
+            if in_focus {
+                out.push_str(&format!("    {}\n", style.dim(&ex.file)));
+                for d in ex.diagnostics.iter().take(2) {
+                    let d = if style.color {
+                        d.clone()
+                    } else {
+                        strip_ansi(d)
+                    };
+                    for line in d.trim_end().lines() {
+                        out.push_str(&format!("    {line}\n"));
+                    }
+                }
+                if ex.diagnostics.len() > 2 {
+                    // (the count below)
+                    out.push_str(&format!(
+                        "    {}\n",
+                        style.dim(&format!("({} more errors)", ex.diagnostics.len() - 2))
+                    ));
+                }
+            } else if let Some(first) = ex.compile_summary.first() {
+                out.push_str(&format!("      {}\n", style.dim(first)));
+            }
+        } else if let Some(t) = ex.first_failure()
+            && matches!(t.status, Status::Fail | Status::Timeout)
+        {
+            let msg = t.message.as_deref().unwrap_or("");
+            let lines: Vec<&str> = msg.lines().collect();
+            let keep = if in_focus { FOCUS_LINES } else { 1 };
+            out.push_str(&format!("      {}\n", style.dim(&t.name)));
+            for line in lines.iter().take(keep) {
+                for part in wrap(line, wrap_width) {
+                    out.push_str(&format!("      │ {part}\n"));
+                }
+            }
+            if lines.len() > keep && in_focus {
+                out.push_str(&format!(
+                    "      {}\n",
+                    style.dim(&format!("│ … {} more lines", lines.len() - keep))
+                ));
+            }
+        }
+    }
+    if let Some(next) = next {
+        out.push_str(&format!("{} {}\n", style.bold("next:"), next));
+    }
+    out
+}
+
+/// Word-wraps one message line to `width` columns. The harness's diagnoses are single long
+/// sentences whose *end* matters ("…so nothing will ever poll it again"), so they are wrapped,
+/// never cut. Continuation lines keep the original indentation plus two spaces.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width {
+        return vec![line.to_string()];
+    }
+    let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        let len = current.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            parts.push(std::mem::take(&mut current));
+        }
+        if current.is_empty() {
+            current.push_str(&indent);
+            if !parts.is_empty() {
+                current.push_str("  ");
+            }
+        } else {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> LessonReport {
+        let mut r = LessonReport {
+            lesson: "lesson-02".into(),
+            passed: 0,
+            total: 0,
+            title: "Futures by hand".into(),
+            solution: false,
+            exercises: vec![ExerciseReport {
+                id: "e01_countdown".into(),
+                title: "Countdown".into(),
+                status: Status::Fail,
+                points: 10,
+                tests: vec![TestReport {
+                    name: "e01_countdown::done".into(),
+                    status: Status::Fail,
+                    message: Some("not yet implemented".into()),
+                    target: "check".into(),
+                }],
+                diagnostics: vec![],
+                compile_summary: vec![],
+                file: "lesson-02/src/e01_countdown.rs".into(),
+            }],
+        };
+        r.tally();
+        r
+    }
+
+    #[test]
+    fn long_lines_wrap_without_losing_words() {
+        let line =
+            "lost wakeup (rule 2): poll #1 returned Pending and nothing will ever poll it again";
+        let parts = wrap(line, 30);
+        assert!(parts.iter().all(|p| p.chars().count() <= 32), "{parts:?}");
+        let joined: Vec<&str> = parts.iter().flat_map(|p| p.split_whitespace()).collect();
+        assert_eq!(joined.join(" "), line);
+    }
+
+    #[test]
+    fn json_has_the_design_shape() {
+        let v: serde_json::Value = serde_json::from_str(&sample().to_json()).unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), 4);
+        let ex = &v["exercises"][0];
+        assert_eq!(ex.as_object().unwrap().len(), 5);
+        assert_eq!(ex["status"], "fail");
+        assert_eq!(ex["tests"][0].as_object().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn human_view_is_plain_without_colour() {
+        let s = render_human(
+            &sample(),
+            Style::plain(),
+            None,
+            Some("cargo xtask hint lesson-02 e01"),
+        );
+        assert!(!s.contains('\u{1b}'));
+        assert!(s.contains("0/1"));
+        assert!(s.contains("│ not yet implemented"));
+        assert!(s.trim_end().ends_with("cargo xtask hint lesson-02 e01"));
+    }
+}
