@@ -1,0 +1,10 @@
+//! # Lesson 04 — Build an executor
+//!
+//! Lesson 02 ended with `block_on`, which drives one future; lesson 03 watched tokio drive many.
+//! This lesson builds the inside of such a runtime: tasks with wakers of their own, a run queue,
+//! `spawn`, join handles, `yield_now`, one timer thread for many sleeps, and a pool of worker
+//! threads sharing one queue. Read `README.md` first; each module below is one exercise, in the
+//! order to do them.
+
+#[cfg_attr(feature = "solution", path = "../solutions/e01_task_waker.rs")]
+pub mod e01_task_waker;
