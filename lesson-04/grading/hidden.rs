@@ -180,3 +180,153 @@ mod e01_task_waker {
         }
     }
 }
+
+mod e02_spawn_run {
+    use super::*;
+    use lesson_04::e02_spawn_run::*;
+    use shared::Probe;
+    use shared::cpu::Usage;
+    use shared::test_futures::{ReadyAfter, WakeFromThread};
+    use shared::testing::within;
+    use std::sync::Mutex;
+    use std::task::Poll;
+    use std::thread;
+
+    fn run_within(exec: &Executor, what: &str) -> Usage {
+        let exec = exec.clone();
+        within(LIMIT, what, move || {
+            let before = Usage::this_thread();
+            exec.run();
+            Usage::this_thread().since(&before)
+        })
+    }
+
+    const HANG: &str = "Executor::run never returned: a woken task was never polled again (lost \
+                        wakeup), or run waits although every task finished";
+
+    #[test]
+    fn run_with_no_tasks_returns_at_once() {
+        run_within(&Executor::new(), "run with no tasks must return at once");
+    }
+
+    #[test]
+    fn a_wake_from_another_thread_during_the_poll_is_not_lost() {
+        let exec = Executor::new();
+        let mut first = true;
+        let (task, probe) = Probe::new(
+            "woken mid-poll",
+            std::future::poll_fn(move |cx| {
+                if !first {
+                    return Poll::Ready(());
+                }
+                first = false;
+                let waker = cx.waker().clone();
+                // The wake lands while this poll is still running, from another thread.
+                thread::spawn(move || waker.wake()).join().unwrap();
+                Poll::Pending
+            }),
+        );
+        exec.spawn(task);
+        run_within(&exec, HANG);
+        assert_eq!(
+            probe.polls(),
+            2,
+            "a task woken from another thread during its poll must be polled exactly once more"
+        );
+    }
+
+    #[test]
+    fn five_wakes_before_the_poll_count_as_one() {
+        let exec = Executor::new();
+        let stash: Arc<Mutex<Option<Waker>>> = Arc::default();
+        let keep = stash.clone();
+        let mut polled = false;
+        let (waiting, probe) = Probe::new(
+            "woken five times",
+            std::future::poll_fn(move |cx| {
+                if polled {
+                    return Poll::Ready(());
+                }
+                polled = true;
+                *keep.lock().unwrap() = Some(cx.waker().clone());
+                Poll::Pending
+            }),
+        );
+        exec.spawn(waiting);
+        exec.spawn(async move {
+            let waker = stash.lock().unwrap().take().expect("the first task stored its waker");
+            for _ in 0..5 {
+                waker.wake_by_ref();
+            }
+        });
+        run_within(&exec, HANG);
+        assert_eq!(
+            probe.polls(),
+            2,
+            "five wakes that arrive before a task's next poll must lead to one poll, not five \
+             (the task must never be on the queue twice)"
+        );
+    }
+
+    #[test]
+    fn two_self_waking_tasks_take_turns() {
+        let exec = Executor::new();
+        let log = Arc::new(Mutex::new(String::new()));
+        for name in ['a', 'b'] {
+            let log = log.clone();
+            exec.spawn(async move {
+                for _ in 0..3 {
+                    log.lock().unwrap().push(name);
+                    ReadyAfter::new(1, ()).await;
+                }
+            });
+        }
+        run_within(&exec, HANG);
+        assert_eq!(
+            *log.lock().unwrap(),
+            "ababab",
+            "a woken task goes to the back of the queue (first in, first out), so two tasks that \
+             wake themselves take turns"
+        );
+    }
+
+    #[test]
+    fn many_tasks_woken_by_threads_all_finish_round_after_round() {
+        within(LIMIT, HANG, || {
+            for round in 0..20u64 {
+                let exec = Executor::new();
+                let done = Arc::new(Mutex::new(0));
+                for i in 0..20u64 {
+                    let done = done.clone();
+                    let delay = Duration::from_micros((i * 37 + round * 11) % 400);
+                    exec.spawn(async move {
+                        WakeFromThread::new(delay, ()).await;
+                        *done.lock().unwrap() += 1;
+                    });
+                }
+                exec.run();
+                assert_eq!(
+                    *done.lock().unwrap(),
+                    20,
+                    "round {round}: run returned before all 20 tasks finished"
+                );
+            }
+        });
+    }
+
+    #[test]
+    fn waiting_costs_no_cpu() {
+        let exec = Executor::new();
+        for ms in [30, 50, 70] {
+            exec.spawn(WakeFromThread::new(Duration::from_millis(ms), ()));
+        }
+        let spent = run_within(&exec, HANG);
+        assert!(
+            spent.cpu < Duration::from_millis(25) && spent.voluntary_switches < 25,
+            "three tasks waiting 70 ms for other threads cost run {:?} of CPU and {} sleeps: while \
+             nothing is queued, sleep until a wake (no spinning, no ticking)",
+            spent.cpu,
+            spent.voluntary_switches
+        );
+    }
+}

@@ -8,3 +8,5 @@
 
 #[cfg_attr(feature = "solution", path = "../solutions/e01_task_waker.rs")]
 pub mod e01_task_waker;
+#[cfg_attr(feature = "solution", path = "../solutions/e02_spawn_run.rs")]
+pub mod e02_spawn_run;

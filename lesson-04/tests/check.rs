@@ -105,3 +105,161 @@ mod e01_task_waker {
     }
 
 }
+
+mod e02_spawn_run {
+    use super::*;
+    use lesson_04::e02_spawn_run::*;
+    use shared::Probe;
+    use shared::cpu::Usage;
+    use shared::test_futures::{ReadyAfter, WakeFromThread};
+    use shared::testing::within;
+    use std::sync::Mutex;
+    use std::time::Instant;
+
+    /// Runs `exec.run()` on a helper thread under a time limit; returns the CPU time and context
+    /// switches that thread spent, and the real time `run` took.
+    fn run_within(exec: &Executor) -> (Usage, Duration) {
+        let exec = exec.clone();
+        within(
+            LIMIT,
+            "Executor::run never returned: a task was woken but never polled again (a lost \
+             wakeup: was the flag cleared before the poll, and does a wake wake the run loop?), \
+             or run waits for tasks that already finished",
+            move || {
+                let (before, start) = (Usage::this_thread(), Instant::now());
+                exec.run();
+                (Usage::this_thread().since(&before), start.elapsed())
+            },
+        )
+    }
+
+    #[test]
+    fn runs_every_task_in_spawn_order_and_only_inside_run() {
+        let exec = Executor::new();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        for id in 0..4 {
+            let log = log.clone();
+            exec.spawn(async move { log.lock().unwrap().push(id) });
+        }
+        assert!(
+            log.lock().unwrap().is_empty(),
+            "spawn only queues a task: nothing may run before Executor::run is called"
+        );
+        run_within(&exec);
+        assert_eq!(
+            *log.lock().unwrap(),
+            [0, 1, 2, 3],
+            "run polls every spawned task, first spawned first"
+        );
+    }
+
+    #[test]
+    fn a_task_is_polled_once_per_wake() {
+        let exec = Executor::new();
+        let (fut, probe) = Probe::new("ReadyAfter(3)", ReadyAfter::new(3, ()));
+        exec.spawn(fut);
+        run_within(&exec);
+        assert_eq!(
+            probe.polls(),
+            4,
+            "a task that wakes itself 3 times must be polled 4 times (once when spawned, once per \
+             wake): fewer means a wake was lost (a wake during the poll must queue the task again), \
+             more means the executor polls without being asked"
+        );
+    }
+
+    #[test]
+    fn run_waits_for_a_task_woken_by_another_thread_without_spinning() {
+        let exec = Executor::new();
+        let (fut, probe) = Probe::new(
+            "WakeFromThread(60 ms)",
+            WakeFromThread::new(Duration::from_millis(60), ()),
+        );
+        let finished = Arc::new(Mutex::new(false));
+        let flag = finished.clone();
+        exec.spawn(async move {
+            fut.await;
+            *flag.lock().unwrap() = true;
+        });
+        let (spent, took) = run_within(&exec);
+        assert!(
+            *finished.lock().unwrap(),
+            "run returned after {took:?} while a task was still waiting for another thread: run \
+             must return only when every task has finished, not when the queue is empty"
+        );
+        assert_eq!(
+            probe.polls(),
+            2,
+            "a task woken once was polled {} times: poll a task only after its waker fired, never \
+             to check on it",
+            probe.polls()
+        );
+        assert!(
+            spent.cpu < Duration::from_millis(25),
+            "run used {:?} of CPU while its only task waited {took:?} for another thread: while \
+             nothing is queued, sleep until a wake (a Condvar or thread::park), do not spin",
+            spent.cpu
+        );
+        assert!(
+            spent.voluntary_switches < 20,
+            "run's thread went to sleep and woke up {} times while waiting for one wake: it ticks \
+             (waits with a short timeout and looks again). Sleep until a wake arrives instead",
+            spent.voluntary_switches
+        );
+    }
+
+    #[test]
+    fn tasks_can_spawn_tasks() {
+        let exec = Executor::new();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (spawner, inner_log) = (exec.clone(), log.clone());
+        exec.spawn(async move {
+            for id in 0..3 {
+                let log = inner_log.clone();
+                spawner.spawn(async move {
+                    ReadyAfter::new(1, ()).await;
+                    log.lock().unwrap().push(id);
+                });
+            }
+        });
+        run_within(&exec);
+        let mut done = log.lock().unwrap().clone();
+        done.sort();
+        assert_eq!(
+            done,
+            [0, 1, 2],
+            "tasks spawned by a running task must run too, before run returns"
+        );
+    }
+
+    #[test]
+    fn a_finished_task_is_never_polled_again() {
+        let exec = Executor::new();
+        let stash: Arc<Mutex<Option<Waker>>> = Arc::default();
+        let keep = stash.clone();
+        // Spawned directly, so that a poll after Ready meets the probe, which names rule 1.
+        let (task, probe) = Probe::new(
+            "a finished task",
+            std::future::poll_fn(move |cx| {
+                *keep.lock().unwrap() = Some(cx.waker().clone());
+                std::task::Poll::Ready(())
+            }),
+        );
+        exec.spawn(task);
+        let late = stash.clone();
+        exec.spawn(async move {
+            // The first task has finished by now; wake it anyway, as a stale waker would.
+            if let Some(waker) = late.lock().unwrap().take() {
+                waker.wake();
+            }
+            ReadyAfter::new(2, ()).await;
+        });
+        run_within(&exec);
+        assert_eq!(
+            probe.polls(),
+            1,
+            "a task that finished was polled again after a late wake (rule 1): drop a task's \
+             future when it returns Ready and skip it if it is woken afterwards"
+        );
+    }
+}
