@@ -9,7 +9,7 @@ use std::task::Waker;
 use std::time::Duration;
 
 /// Generous limit for real-thread tests: a correct answer needs a few milliseconds.
-const LIMIT: Duration = Duration::from_secs(5);
+const LIMIT: Duration = Duration::from_secs(3);
 
 mod e01_task_waker {
     use super::*;
@@ -327,6 +327,138 @@ mod e02_spawn_run {
              nothing is queued, sleep until a wake (no spinning, no ticking)",
             spent.cpu,
             spent.voluntary_switches
+        );
+    }
+}
+
+mod e03_join_handle {
+    use super::*;
+    use lesson_04::e03_join_handle::*;
+    use shared::Harness;
+    use shared::testing::{finishes, poll_with, within};
+    use shared::wakers::{counting_waker, noop_waker};
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::task::Poll;
+    use std::thread;
+
+    #[test]
+    fn a_task_finished_on_another_thread_wakes_the_handle() {
+        let (task, handle) = with_handle(async {
+            shared::test_futures::WakeFromThread::new(Duration::from_millis(15), "far").await
+        });
+        let runner = thread::spawn(move || shared::block_on(task));
+        let run = Harness::new().named("JoinHandle").block_on(handle);
+        runner.join().expect("the runnable panicked");
+        assert_eq!(run.output, Ok("far"), "the handle gets the output of a task run elsewhere");
+        assert_eq!(run.wakes, 1, "the task's completion wakes the handle exactly once");
+    }
+
+    #[test]
+    fn a_formatted_panic_message_is_kept() {
+        let (mut task, mut handle) = with_handle(async {
+            let tooth = 7;
+            if tooth > 0 {
+                panic!("jammed at tooth {tooth}");
+            }
+        });
+        assert!(
+            poll_with(&mut task, &noop_waker()).is_ready(),
+            "a Runnable whose future panicked is Ready(()): the panic is its result"
+        );
+        assert_eq!(
+            poll_with(&mut handle, &noop_waker()),
+            Poll::Ready(Err(JoinError::Panicked("jammed at tooth 7".into()))),
+            "a panic!(\"..{{x}}..\") carries a String: report its text in JoinError::Panicked"
+        );
+    }
+
+    #[test]
+    fn a_runnable_dropped_after_a_pending_poll_cancels_but_a_finished_one_does_not() {
+        let (mut task, mut handle) = with_handle(shared::test_futures::ReadyAfter::new(3, 'x'));
+        assert!(poll_with(&mut task, &noop_waker()).is_pending());
+        drop(task);
+        assert_eq!(
+            poll_with(&mut handle, &noop_waker()),
+            Poll::Ready(Err(JoinError::Cancelled)),
+            "a task dropped after it started but before it finished is reported Cancelled"
+        );
+        let (mut task, mut handle) = with_handle(async { 'y' });
+        assert!(poll_with(&mut task, &noop_waker()).is_ready());
+        drop(task);
+        assert_eq!(
+            poll_with(&mut handle, &noop_waker()),
+            Poll::Ready(Ok('y')),
+            "dropping a Runnable that already finished must not replace its output with Cancelled"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn fifty_handles_joined_in_reverse_order() {
+        let mut handles = Vec::new();
+        for i in 0..50u64 {
+            let (task, handle) = with_handle(async move {
+                tokio::time::sleep(Duration::from_millis(50 - i)).await;
+                i * i
+            });
+            tokio::spawn(task);
+            handles.push(handle);
+        }
+        for (i, handle) in handles.into_iter().enumerate().rev() {
+            let run = Harness::new().named(format!("handle {i}")).run(handle).await;
+            let i = i as u64;
+            assert_eq!(run.output, Ok(i * i), "handle {i} returns its own task's output");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_handle_awaited_by_another_task() {
+        let (task, handle) = with_handle(async {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            "inner"
+        });
+        let waiter = tokio::spawn(async move { handle.await });
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        tokio::spawn(task);
+        let got = finishes("a task awaiting a JoinHandle", waiter).await;
+        assert_eq!(
+            got.expect("the waiting task panicked"),
+            Ok("inner"),
+            "a task awaiting a handle is woken when the other task finishes"
+        );
+    }
+
+    #[test]
+    fn completion_racing_the_handles_poll_never_loses_the_wake() {
+        const ROUNDS: usize = 3_000;
+        let lost = within(LIMIT, "3,000 rounds of completion racing a poll never finished", || {
+            let go = Arc::new(AtomicUsize::new(0));
+            let mut lost = 0;
+            for round in 0..ROUNDS {
+                let (mut task, mut handle) = with_handle(async move { round });
+                let runner = {
+                    let go = go.clone();
+                    thread::spawn(move || {
+                        while go.load(SeqCst) <= round {
+                            std::hint::spin_loop();
+                        }
+                        let _ = poll_with(&mut task, &noop_waker());
+                    })
+                };
+                let (waker, counts) = counting_waker();
+                go.store(round + 1, SeqCst);
+                let first = poll_with(&mut handle, &waker);
+                runner.join().expect("the runnable panicked");
+                if first.is_pending() && counts.total_wakes() == 0 {
+                    lost += 1;
+                }
+            }
+            lost
+        });
+        assert_eq!(
+            lost, 0,
+            "in {lost} of {ROUNDS} rounds the task finished while its handle was being polled, \
+             and the handle was never woken (a lost wakeup): check for the result and store the \
+             waker under one lock"
         );
     }
 }

@@ -10,3 +10,5 @@
 pub mod e01_task_waker;
 #[cfg_attr(feature = "solution", path = "../solutions/e02_spawn_run.rs")]
 pub mod e02_spawn_run;
+#[cfg_attr(feature = "solution", path = "../solutions/e03_join_handle.rs")]
+pub mod e03_join_handle;

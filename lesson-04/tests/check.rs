@@ -10,7 +10,7 @@ use std::task::Waker;
 use std::time::Duration;
 
 /// Generous limit for real-thread tests: a correct answer needs a few milliseconds.
-const LIMIT: Duration = Duration::from_secs(5);
+const LIMIT: Duration = Duration::from_secs(3);
 
 mod e01_task_waker {
     use super::*;
@@ -260,6 +260,145 @@ mod e02_spawn_run {
             1,
             "a task that finished was polled again after a late wake (rule 1): drop a task's \
              future when it returns Ready and skip it if it is woken afterwards"
+        );
+    }
+}
+
+mod e03_join_handle {
+    use super::*;
+    use lesson_04::e03_join_handle::*;
+    use shared::Harness;
+    use shared::testing::{finishes, poll_with};
+    use shared::wakers::{counting_waker, noop_waker};
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    use std::task::Poll;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_handle_completes_with_the_output_when_the_task_finishes() {
+        let (task, handle) = with_handle(async {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            6 * 7
+        });
+        tokio::spawn(task);
+        let run = Harness::new().named("JoinHandle").run(handle).await;
+        assert_eq!(
+            run.output,
+            Ok(42),
+            "the handle completes with Ok(the task's output)"
+        );
+        assert_eq!(
+            run.polls, 2,
+            "the handle should be polled twice: Pending, then (woken by the task's completion) \
+             Ready; it was polled {} times",
+            run.polls
+        );
+    }
+
+    #[test]
+    fn a_result_delivered_before_the_first_poll_is_ready_at_once() {
+        let (mut task, mut handle) = with_handle(async { String::from("early") });
+        assert_eq!(
+            poll_with(&mut task, &noop_waker()),
+            Poll::Ready(()),
+            "a Runnable whose future is ready is Ready(()) itself"
+        );
+        let (waker, _counts) = counting_waker();
+        assert_eq!(
+            poll_with(&mut handle, &waker),
+            Poll::Ready(Ok(String::from("early"))),
+            "a handle whose task already finished is Ready on its first poll"
+        );
+    }
+
+    #[test]
+    fn the_latest_waker_of_the_handle_is_woken_once() {
+        let (mut task, mut handle) = with_handle(async { 1 });
+        let (first, first_counts) = counting_waker();
+        let (second, second_counts) = counting_waker();
+        assert!(
+            poll_with(&mut handle, &first).is_pending(),
+            "the handle is Pending while the task has not finished"
+        );
+        assert!(poll_with(&mut handle, &second).is_pending());
+        assert!(poll_with(&mut task, &noop_waker()).is_ready());
+        assert_eq!(
+            (first_counts.total_wakes(), second_counts.total_wakes()),
+            (0, 1),
+            "when the task finishes, it must wake the waker of the handle's latest poll, once (an \
+             older waker may belong to a task that moved on): keep the newest waker"
+        );
+        assert_eq!(
+            poll_with(&mut handle, &second),
+            Poll::Ready(Ok(1)),
+            "after the wake the handle is Ready with the output"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn dropping_the_handle_does_not_stop_the_task() {
+        let finished = Arc::new(AtomicBool::new(false));
+        let flag = finished.clone();
+        let (task, handle) = with_handle(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            flag.store(true, SeqCst);
+        });
+        drop(handle);
+        let joined = tokio::spawn(task);
+        finishes("the task whose handle was dropped", joined)
+            .await
+            .expect("the runnable must not panic");
+        assert!(
+            finished.load(SeqCst),
+            "a task whose JoinHandle was dropped must still run to the end (a dropped handle \
+             detaches the task, it does not cancel it)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_panicking_task_is_reported_as_an_error() {
+        let (task, handle) = with_handle(async {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            if true {
+                panic!("the gears jammed");
+            }
+            7
+        });
+        let ran = tokio::spawn(task);
+        let result = finishes(
+            "the handle of a task that panicked (report the panic as Err(JoinError::Panicked), do \
+             not leave the handle waiting)",
+            handle,
+        )
+        .await;
+        assert_eq!(
+            result,
+            Err(JoinError::Panicked("the gears jammed".into())),
+            "a task that panics is reported through its handle as Err(JoinError::Panicked(its \
+             message))"
+        );
+        assert!(
+            ran.await.is_ok(),
+            "the panic must be caught inside the Runnable (catch_unwind), not passed on to the \
+             executor that polls it"
+        );
+    }
+
+    #[test]
+    fn a_runnable_dropped_unfinished_cancels_the_handle() {
+        let (task, mut handle) = with_handle(std::future::pending::<u8>());
+        let (waker, counts) = counting_waker();
+        assert!(poll_with(&mut handle, &waker).is_pending());
+        drop(task);
+        assert_eq!(
+            counts.total_wakes(),
+            1,
+            "dropping an unfinished Runnable (its executor went away) must wake the handle, or \
+             the handle waits forever"
+        );
+        assert_eq!(
+            poll_with(&mut handle, &waker),
+            Poll::Ready(Err(JoinError::Cancelled)),
+            "the handle of a task dropped before it finished reports Err(JoinError::Cancelled)"
         );
     }
 }
