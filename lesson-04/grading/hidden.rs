@@ -462,3 +462,96 @@ mod e03_join_handle {
         );
     }
 }
+
+mod e04_yield_now {
+    use super::*;
+    use lesson_04::e04_yield_now::*;
+    use shared::Harness;
+    use shared::executor::LocalExecutor;
+    use shared::testing::{poll_with, within};
+    use shared::wakers::counting_waker;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    #[test]
+    fn three_yielding_tasks_take_turns() {
+        let log = within(LIMIT, "three yielding tasks never finished", || {
+            let exec = LocalExecutor::new();
+            let log = Rc::new(RefCell::new(String::new()));
+            for name in ['a', 'b', 'c'] {
+                let log = log.clone();
+                exec.spawn(async move {
+                    for _ in 0..3 {
+                        log.borrow_mut().push(name);
+                        yield_now().await;
+                    }
+                });
+            }
+            exec.run();
+            log.take()
+        });
+        assert_eq!(log, "abcabcabc", "three yielding tasks on a FIFO executor take turns");
+    }
+
+    #[test]
+    fn the_waker_of_the_yielding_poll_is_the_one_woken() {
+        let mut fut = yield_now();
+        let (first, first_counts) = counting_waker();
+        assert!(poll_with(&mut fut, &first).is_pending(), "the first poll yields (Pending)");
+        let (second, second_counts) = counting_waker();
+        assert!(poll_with(&mut fut, &second).is_ready(), "the second poll is Ready");
+        assert_eq!(
+            (first_counts.total_wakes(), second_counts.total_wakes()),
+            (1, 0),
+            "yield_now wakes the waker of the poll that returned Pending, once, and nothing on the \
+             Ready poll"
+        );
+    }
+
+    #[test]
+    fn a_thousand_yields_cost_a_thousand_and_one_polls() {
+        let run = Harness::new().named("1,000 yields").block_on(async {
+            for _ in 0..1_000 {
+                yield_now().await;
+            }
+        });
+        assert_eq!(run.polls, 1_001, "each yield is exactly one Pending");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn sum_politely_yields_exactly_after_each_nth_item() {
+        for (items, every, sum, polls) in [
+            (0..35u64, 10, 595, 4),
+            (0..5u64, 1, 10, 6),
+            (0..0u64, 3, 0, 1),
+            (1..15u64, 7, 105, 3),
+        ] {
+            let what = format!("sum_politely({items:?}, {every})");
+            let run = Harness::new().named(what.clone()).run(sum_politely(items, every)).await;
+            assert_eq!(run.output, sum, "{what} adds up every item");
+            assert_eq!(
+                run.polls, polls,
+                "{what} should yield once after every {every}th item: {polls} polls in all, not {}",
+                run.polls
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn yield_now_works_under_tokio() {
+        let other_ran = Rc::new(RefCell::new(false));
+        let flag = other_ran.clone();
+        let local = tokio::task::LocalSet::new();
+        local
+            .run_until(async move {
+                let other = tokio::task::spawn_local(async move { *flag.borrow_mut() = true });
+                yield_now().await;
+                assert!(
+                    *other_ran.borrow(),
+                    "after yield_now().await, a task that was already queued has had its turn"
+                );
+                other.await.unwrap();
+            })
+            .await;
+    }
+}

@@ -12,3 +12,5 @@ pub mod e01_task_waker;
 pub mod e02_spawn_run;
 #[cfg_attr(feature = "solution", path = "../solutions/e03_join_handle.rs")]
 pub mod e03_join_handle;
+#[cfg_attr(feature = "solution", path = "../solutions/e04_yield_now.rs")]
+pub mod e04_yield_now;

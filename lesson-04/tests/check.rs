@@ -402,3 +402,104 @@ mod e03_join_handle {
         );
     }
 }
+
+mod e04_yield_now {
+    use super::*;
+    use lesson_04::e04_yield_now::*;
+    use shared::executor::LocalExecutor;
+    use shared::testing::{poll_with, within};
+    use shared::wakers::counting_waker;
+    use shared::{Harness, Probe};
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    use std::task::Poll;
+
+    #[test]
+    fn yield_now_wakes_itself_in_the_same_poll_and_is_pending_once() {
+        let mut fut = yield_now();
+        let (waker, counts) = counting_waker();
+        assert_eq!(
+            poll_with(&mut fut, &waker),
+            Poll::Pending,
+            "the first poll of yield_now() returns Pending (that is the yield)"
+        );
+        assert_eq!(
+            counts.total_wakes(),
+            1,
+            "before returning Pending, yield_now wakes its own task, once, in that same poll \
+             (rule 2): otherwise nobody ever polls the task again"
+        );
+        assert_eq!(
+            poll_with(&mut fut, &waker),
+            Poll::Ready(()),
+            "the second poll of yield_now() is Ready: a yield is one Pending, not more"
+        );
+    }
+
+    #[test]
+    fn under_the_harness_a_yield_costs_two_polls() {
+        let run = Harness::new().named("yield_now()").block_on(yield_now());
+        assert_eq!(
+            run.polls, 2,
+            "yield_now() must be Pending once and Ready on the next poll: 2 polls, not {}",
+            run.polls
+        );
+    }
+
+    #[test]
+    fn two_yielding_tasks_take_turns() {
+        let log = within(LIMIT, "two yielding tasks never finished", || {
+            let exec = LocalExecutor::new();
+            let log = Rc::new(RefCell::new(String::new()));
+            for name in ['a', 'b'] {
+                let log = log.clone();
+                exec.spawn(async move {
+                    for _ in 0..3 {
+                        log.borrow_mut().push(name);
+                        yield_now().await;
+                    }
+                });
+            }
+            exec.run();
+            log.take()
+        });
+        assert_eq!(
+            log, "ababab",
+            "two tasks that yield after each step on a first-in, first-out executor must take \
+             turns; yield_now must really give up the thread (return Pending) once"
+        );
+    }
+
+    #[test]
+    fn sum_politely_yields_every_n_items_and_lets_others_run() {
+        let (sum, polls, ticks) = within(LIMIT, "sum_politely never finished", || {
+            let exec = LocalExecutor::new();
+            let (sum_fut, probe) = Probe::new("sum_politely(1..=100, 10)", sum_politely(1..=100, 10));
+            let result = Rc::new(Cell::new(None));
+            let ticks = Rc::new(Cell::new(0u32));
+            let out = result.clone();
+            exec.spawn(async move { out.set(Some(sum_fut.await)) });
+            let (done, count) = (result.clone(), ticks.clone());
+            exec.spawn(async move {
+                // Another task: counts the turns it gets while the sum is running.
+                while done.get().is_none() {
+                    count.set(count.get() + 1);
+                    shared::test_futures::YieldOnce::default().await;
+                }
+            });
+            exec.run();
+            (result.get(), probe.polls(), ticks.get())
+        });
+        assert_eq!(sum, Some(5050), "sum_politely(1..=100, _) adds up to 5050");
+        assert_eq!(
+            polls, 11,
+            "100 items with a yield after every 10th: 10 yields, so 11 polls; it took {polls}. Do \
+             not yield on every item (wasteful) or never (unfair)"
+        );
+        assert!(
+            ticks >= 9,
+            "another task got only {ticks} turns while the sum ran: the sum must yield (return \
+             Pending through yield_now) every 10 items so the other task can run"
+        );
+    }
+}
