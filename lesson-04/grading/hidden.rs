@@ -555,3 +555,161 @@ mod e04_yield_now {
             .await;
     }
 }
+
+mod e05_timer {
+    use super::*;
+    use lesson_04::e05_timer::*;
+    use shared::cpu::Usage;
+    use shared::testing::{poll_on_thread, poll_with, wait_for_wakes, within};
+    use shared::wakers::{WakeCounts, counting_waker};
+    use std::sync::Mutex;
+    use std::task::Wake;
+    use std::thread::{self, ThreadId};
+    use std::time::Instant;
+
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<ThreadId>>);
+
+    impl Wake for Recorder {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.lock().unwrap().push(thread::current().id());
+        }
+    }
+
+    #[test]
+    fn sleeps_polled_from_many_threads_are_woken_by_one_thread_round_after_round() {
+        within(LIMIT, "sleeps polled from several threads were never all woken", || {
+            let timer = Timer::new();
+            let mut seen = Vec::new();
+            for round in 0..2u64 {
+                let recorders: Vec<_> = (0..40u64)
+                    .map(|i| {
+                        let recorder = Arc::new(Recorder::default());
+                        let sleep = timer.sleep(Duration::from_millis(3 + (i * 5 + round) % 25));
+                        let (sleep, poll) = poll_on_thread(sleep, Waker::from(recorder.clone()));
+                        assert!(poll.is_pending(), "a sleep polled before its deadline is Pending");
+                        (sleep, recorder)
+                    })
+                    .collect();
+                let start = Instant::now();
+                while recorders.iter().any(|(_, r)| r.0.lock().unwrap().is_empty()) {
+                    assert!(
+                        start.elapsed() < Duration::from_secs(2),
+                        "round {round}: sleeps polled on other threads were not all woken"
+                    );
+                    thread::sleep(Duration::from_millis(2));
+                }
+                thread::sleep(Duration::from_millis(10));
+                for (i, (_, r)) in recorders.iter().enumerate() {
+                    let wakes = r.0.lock().unwrap().clone();
+                    assert_eq!(wakes.len(), 1, "round {round}, sleep {i}: woken once, not {}", wakes.len());
+                    seen.push(wakes[0]);
+                }
+            }
+            seen.dedup();
+            assert_eq!(
+                seen.len(),
+                1,
+                "80 sleeps over two rounds were woken from {} threads: one timer thread serves \
+                 every sleep, for the timer's whole life",
+                seen.len()
+            );
+        });
+    }
+
+    #[test]
+    fn half_of_the_sleeps_cancelled() {
+        within(LIMIT, "the sleeps that were kept were never woken", || {
+            let timer = Timer::new();
+            let mut kept: Vec<(Sleep, Arc<WakeCounts>)> = Vec::new();
+            let mut dropped: Vec<Arc<WakeCounts>> = Vec::new();
+            for i in 0..100u64 {
+                let mut sleep = timer.sleep(Duration::from_millis(10 + i % 20));
+                let (waker, counts) = counting_waker();
+                assert!(poll_with(&mut sleep, &waker).is_pending());
+                if i % 2 == 0 {
+                    kept.push((sleep, counts));
+                } else {
+                    drop(sleep);
+                    dropped.push(counts);
+                }
+            }
+            assert_eq!(timer.pending(), 50, "50 of 100 polled sleeps were dropped: 50 are pending");
+            let all: Vec<_> = kept.iter().map(|(_, c)| c.clone()).collect();
+            let start = Instant::now();
+            while all.iter().any(|c| c.total_wakes() == 0) {
+                assert!(start.elapsed() < Duration::from_secs(2), "kept sleeps were not woken");
+                thread::sleep(Duration::from_millis(2));
+            }
+            thread::sleep(Duration::from_millis(15));
+            assert!(
+                dropped.iter().all(|c| c.total_wakes() == 0 && c.alive() == 0),
+                "a dropped sleep must never be woken, and the timer must not keep its waker"
+            );
+            assert!(
+                all.iter().all(|c| c.total_wakes() == 1),
+                "every kept sleep is woken exactly once"
+            );
+        });
+    }
+
+    #[test]
+    fn a_sleep_of_zero_is_ready_at_once_and_never_registered() {
+        let timer = Timer::new();
+        let mut sleep = timer.sleep(Duration::ZERO);
+        let (waker, counts) = counting_waker();
+        assert!(poll_with(&mut sleep, &waker).is_ready(), "a zero-length sleep is Ready at once");
+        assert_eq!(timer.pending(), 0, "a sleep that is Ready at once is not registered");
+        assert_eq!(counts.clones(), 0, "a sleep that is Ready at once keeps no waker");
+    }
+
+    #[test]
+    fn the_timer_thread_sleeps_between_deadlines() {
+        let timer = Timer::new();
+        let mut sleeps: Vec<_> = [20u64, 45, 70]
+            .iter()
+            .map(|&ms| timer.sleep(Duration::from_millis(ms)))
+            .collect();
+        let (waker, counts) = counting_waker();
+        for sleep in &mut sleeps {
+            assert!(poll_with(sleep, &waker).is_pending());
+        }
+        let before = Usage::process();
+        let start = Instant::now();
+        while counts.total_wakes() < 3 && start.elapsed() < Duration::from_secs(2) {
+            thread::sleep(Duration::from_millis(5));
+        }
+        let spent = Usage::process().since(&before);
+        assert_eq!(counts.total_wakes(), 3, "three registered sleeps are woken, once each");
+        assert!(
+            spent.cpu < Duration::from_millis(30),
+            "the process used {:?} of CPU while three sleeps waited 70 ms: the timer thread must \
+             sleep until the next deadline (Condvar::wait_timeout), not spin",
+            spent.cpu
+        );
+    }
+
+    #[test]
+    fn sleeps_due_right_away_race_the_timer_thread_and_all_wake() {
+        within(LIMIT, "sleeps due within microseconds were not all woken", || {
+            let timer = Timer::new();
+            for round in 0..300u64 {
+                let mut sleep = timer.sleep(Duration::from_micros(round % 200));
+                let (waker, counts) = counting_waker();
+                if poll_with(&mut sleep, &waker).is_pending() {
+                    let woken = wait_for_wakes(&[counts], Duration::from_secs(1), Duration::ZERO);
+                    assert!(
+                        woken,
+                        "round {round}: a sleep due in {}µs registered just before its deadline \
+                         was never woken (the timer thread missed it)",
+                        round % 200
+                    );
+                    assert!(poll_with(&mut sleep, &waker).is_ready(), "a woken sleep is Ready");
+                }
+            }
+        });
+    }
+}

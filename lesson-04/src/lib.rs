@@ -14,3 +14,5 @@ pub mod e02_spawn_run;
 pub mod e03_join_handle;
 #[cfg_attr(feature = "solution", path = "../solutions/e04_yield_now.rs")]
 pub mod e04_yield_now;
+#[cfg_attr(feature = "solution", path = "../solutions/e05_timer.rs")]
+pub mod e05_timer;

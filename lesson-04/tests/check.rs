@@ -503,3 +503,179 @@ mod e04_yield_now {
         );
     }
 }
+
+mod e05_timer {
+    use super::*;
+    use lesson_04::e05_timer::*;
+    use shared::Harness;
+    use shared::testing::{poll_with, wait_for_wakes, within};
+    use shared::wakers::counting_waker;
+    use std::sync::Mutex;
+    use std::task::Wake;
+    use std::thread::{self, ThreadId};
+    use std::time::Instant;
+
+    /// A waker that records which thread woke it, and when.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<(ThreadId, Instant)>>);
+
+    impl Wake for Recorder {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.lock().unwrap().push((thread::current().id(), Instant::now()));
+        }
+    }
+
+    #[test]
+    fn fifty_sleeps_are_woken_by_one_thread_each_at_its_deadline() {
+        within(LIMIT, "fifty sleeps were never all woken", || {
+            let timer = Timer::new();
+            let mut sleeps = Vec::new();
+            for i in 0..50u64 {
+                let wait = Duration::from_millis(5 + (i * 7) % 40);
+                let (made, sleep) = (Instant::now(), timer.sleep(wait));
+                let recorder = Arc::new(Recorder::default());
+                sleeps.push((sleep, recorder, made + wait));
+            }
+            for (sleep, recorder, _) in &mut sleeps {
+                let waker = Waker::from(recorder.clone());
+                assert!(
+                    poll_with(sleep, &waker).is_pending(),
+                    "a sleep polled before its deadline is Pending"
+                );
+            }
+            let start = Instant::now();
+            while sleeps.iter().any(|(_, r, _)| r.0.lock().unwrap().is_empty()) {
+                assert!(
+                    start.elapsed() < Duration::from_secs(2),
+                    "some sleeps were not woken 2 s after their deadlines of at most 45 ms: the \
+                     timer thread must wake every registered sleep when its deadline passes"
+                );
+                thread::sleep(Duration::from_millis(2));
+            }
+            thread::sleep(Duration::from_millis(20)); // room for a wrong answer's extra wakes
+            let mut wakers = Vec::new();
+            for (i, (sleep, recorder, deadline)) in sleeps.iter_mut().enumerate() {
+                let wakes = recorder.0.lock().unwrap().clone();
+                assert_eq!(wakes.len(), 1, "sleep {i} was woken {} times, not once", wakes.len());
+                let (by, at) = wakes[0];
+                assert!(
+                    at >= *deadline,
+                    "sleep {i} was woken {:?} before its deadline: never wake a sleep early",
+                    *deadline - at
+                );
+                wakers.push(by);
+                assert!(
+                    poll_with(sleep, &Waker::noop().clone()).is_ready(),
+                    "sleep {i}, polled after its wake, is Ready"
+                );
+            }
+            wakers.dedup();
+            assert_eq!(
+                wakers.len(),
+                1,
+                "the 50 sleeps were woken from {} different threads: one timer thread must serve \
+                 them all (no thread per sleep)",
+                wakers.len()
+            );
+            assert_ne!(
+                wakers[0],
+                thread::current().id(),
+                "the sleeps must be woken by the timer thread, not by the thread that polls them"
+            );
+            assert_eq!(timer.pending(), 0, "every sleep fired: none is pending any more");
+        });
+    }
+
+    #[test]
+    fn time_starts_when_the_sleep_is_made() {
+        let timer = Timer::new();
+        let mut sleep = timer.sleep(Duration::from_millis(30));
+        thread::sleep(Duration::from_millis(40));
+        let (waker, _counts) = counting_waker();
+        assert!(
+            poll_with(&mut sleep, &waker).is_ready(),
+            "a 30 ms sleep made 40 ms ago is Ready on its first poll: its deadline counts from \
+             the call to Timer::sleep, not from the first poll"
+        );
+    }
+
+    #[test]
+    fn a_dropped_sleep_leaves_the_timer() {
+        let timer = Timer::new();
+        let mut sleep = timer.sleep(Duration::from_secs(10));
+        let (waker, counts) = counting_waker();
+        assert!(poll_with(&mut sleep, &waker).is_pending());
+        assert_eq!(timer.pending(), 1, "a polled sleep is registered with the timer");
+        drop(sleep);
+        assert_eq!(
+            timer.pending(),
+            0,
+            "dropping a registered sleep (a cancelled wait) must remove it from the timer at once: \
+             implement Drop for Sleep"
+        );
+        assert_eq!(
+            counts.alive(),
+            1,
+            "after a sleep was dropped the timer still holds {} clone(s) of its waker: remove the \
+             entry (and its waker) when the Sleep is dropped",
+            counts.alive() - 1
+        );
+        assert_eq!(counts.total_wakes(), 0, "a dropped sleep is never woken");
+    }
+
+    #[test]
+    fn only_the_latest_waker_is_woken() {
+        let timer = Timer::new();
+        let mut sleep = timer.sleep(Duration::from_millis(15));
+        let (first, first_counts) = counting_waker();
+        let (second, second_counts) = counting_waker();
+        assert!(poll_with(&mut sleep, &first).is_pending());
+        assert!(poll_with(&mut sleep, &second).is_pending());
+        let woken = wait_for_wakes(
+            &[first_counts.clone(), second_counts.clone()],
+            Duration::from_secs(2),
+            Duration::from_millis(20),
+        );
+        assert!(woken, "a polled 15 ms sleep was not woken within 2 s");
+        assert_eq!(
+            (first_counts.total_wakes(), second_counts.total_wakes()),
+            (0, 1),
+            "a sleep polled twice must be woken once, through the waker of its latest poll: \
+             replace the stored waker on every poll"
+        );
+    }
+
+    #[test]
+    fn an_earlier_sleep_does_not_wait_for_a_later_one() {
+        let timer = Timer::new();
+        let mut long = timer.sleep(Duration::from_secs(3));
+        assert!(poll_with(&mut long, &Waker::noop().clone()).is_pending());
+        thread::sleep(Duration::from_millis(5)); // the timer thread now waits for the 3 s deadline
+        let mut short = timer.sleep(Duration::from_millis(10));
+        let (waker, counts) = counting_waker();
+        assert!(poll_with(&mut short, &waker).is_pending());
+        let woken = wait_for_wakes(&[counts], Duration::from_secs(1), Duration::ZERO);
+        assert!(
+            woken,
+            "a 10 ms sleep registered while the timer thread waited for a 3 s one was not woken \
+             within 1 s: when a new sleep becomes the earliest, notify the timer thread so it \
+             shortens its wait"
+        );
+    }
+
+    #[test]
+    fn under_the_harness_a_sleep_is_polled_twice_and_woken_once() {
+        let timer = Timer::new();
+        let run = Harness::new()
+            .named("Timer::sleep(20 ms)")
+            .block_on(timer.sleep(Duration::from_millis(20)));
+        assert_eq!(
+            (run.polls, run.wakes),
+            (2, 1),
+            "a sleep is polled once (Pending), woken once at its deadline, then Ready"
+        );
+    }
+}
