@@ -713,3 +713,98 @@ mod e05_timer {
         });
     }
 }
+
+mod e06_worker_pool {
+    use super::*;
+    use lesson_04::e06_worker_pool::*;
+    use shared::Probe;
+    use shared::test_futures::{ReadyAfter, WakeFromThread};
+    use shared::testing::within;
+    use std::collections::BTreeSet;
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::{Barrier, Mutex};
+    use std::thread;
+
+    const HANG: &str = "Pool::join never returned: a woken task was never run (a lost wakeup in \
+                        the pool), or join waits for tasks that already finished";
+
+    #[test]
+    fn join_with_no_tasks_returns_at_once() {
+        within(LIMIT, "Pool::join with no tasks never returned", || Pool::new(3).join());
+    }
+
+    #[test]
+    fn a_burst_spawned_before_the_workers_sleep_runs_in_parallel() {
+        within(
+            LIMIT,
+            "4 tasks that must run at the same time never did on a pool of 4 workers",
+            || {
+                let pool = Pool::new(4);
+                let barrier = Arc::new(Barrier::new(4));
+                for _ in 0..4 {
+                    let barrier = barrier.clone();
+                    pool.spawn(async move {
+                        barrier.wait();
+                    });
+                }
+                pool.join();
+            },
+        );
+    }
+
+    #[test]
+    fn two_hundred_self_waking_tasks_are_polled_once_per_wake() {
+        let (probes, names) = within(LIMIT, HANG, || {
+            let pool = Pool::new(4);
+            let names = Arc::new(Mutex::new(BTreeSet::new()));
+            let mut probes = Vec::new();
+            for i in 0..200 {
+                let (fut, probe) = Probe::new(&format!("task {i}"), ReadyAfter::new(20, ()));
+                let names = names.clone();
+                pool.spawn(async move {
+                    fut.await;
+                    let me = thread::current().name().unwrap_or("<unnamed>").to_string();
+                    names.lock().unwrap().insert(me);
+                });
+                probes.push(probe);
+            }
+            pool.join();
+            let names = names.lock().unwrap().clone();
+            (probes, names)
+        });
+        for (i, probe) in probes.iter().enumerate() {
+            assert_eq!(
+                probe.polls(),
+                21,
+                "task {i} woke itself 20 times and must be polled 21 times, once per wake, even \
+                 with four workers taking from the queue"
+            );
+        }
+        assert!(
+            names.iter().all(|n| n.starts_with("gears-worker-")),
+            "tasks run on the workers, named gears-worker-N: {names:?}"
+        );
+    }
+
+    #[test]
+    fn many_tasks_woken_from_outside_all_finish() {
+        let done = within(LIMIT, HANG, || {
+            let pool = Pool::new(3);
+            let done = Arc::new(AtomicUsize::new(0));
+            for i in 0..300u64 {
+                let done = done.clone();
+                pool.spawn(async move {
+                    WakeFromThread::new(Duration::from_micros(i * 13 % 300), ()).await;
+                    WakeFromThread::new(Duration::from_micros(i * 7 % 200), ()).await;
+                    done.fetch_add(1, SeqCst);
+                });
+                if i % 50 == 0 {
+                    thread::sleep(Duration::from_millis(1)); // let the workers fall asleep
+                }
+            }
+            pool.join();
+            done.load(SeqCst)
+        });
+        assert_eq!(done, 300, "join returned before all 300 tasks finished");
+    }
+}

@@ -16,3 +16,5 @@ pub mod e03_join_handle;
 pub mod e04_yield_now;
 #[cfg_attr(feature = "solution", path = "../solutions/e05_timer.rs")]
 pub mod e05_timer;
+#[cfg_attr(feature = "solution", path = "../solutions/e06_worker_pool.rs")]
+pub mod e06_worker_pool;

@@ -679,3 +679,126 @@ mod e05_timer {
         );
     }
 }
+
+mod e06_worker_pool {
+    use super::*;
+    use lesson_04::e06_worker_pool::*;
+    use shared::cpu::Usage;
+    use shared::test_futures::WakeFromThread;
+    use shared::testing::within;
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    use std::sync::{Barrier, Mutex};
+    use std::thread;
+
+    #[test]
+    fn tasks_run_on_the_workers_and_join_waits_for_them_all() {
+        let names = Arc::new(Mutex::new(Vec::new()));
+        let late = Arc::new(AtomicBool::new(false));
+        let (log, flag) = (names.clone(), late.clone());
+        within(
+            LIMIT,
+            "Pool::join never returned: a queued task was never run (is a worker woken for every \
+             queued task?), or join waits for tasks that already finished",
+            move || {
+                let pool = Pool::new(2);
+                for _ in 0..8 {
+                    let log = log.clone();
+                    pool.spawn(async move {
+                        let name = thread::current().name().unwrap_or("<unnamed>").to_string();
+                        log.lock().unwrap().push(name);
+                    });
+                }
+                pool.spawn(async move {
+                    WakeFromThread::new(Duration::from_millis(30), ()).await;
+                    flag.store(true, SeqCst);
+                });
+                pool.join();
+            },
+        );
+        assert!(
+            late.load(SeqCst),
+            "Pool::join returned while a task was still waiting for another thread: join waits \
+             until every spawned task has finished, not until the queue is empty"
+        );
+        let names = names.lock().unwrap().clone();
+        assert_eq!(names.len(), 8, "all 8 spawned tasks ran");
+        assert!(
+            names.iter().all(|n| n.starts_with("gears-worker-")),
+            "tasks must run on the pool's worker threads (named gears-worker-N), not elsewhere: \
+             they ran on {names:?}"
+        );
+    }
+
+    #[test]
+    fn every_worker_is_woken_for_a_burst_of_tasks() {
+        within(
+            LIMIT,
+            "3 tasks that can only finish together (each waits at a barrier for the other two) \
+             never finished on a pool of 3 workers: the pool ran fewer than 3 at once. Start \
+             `workers` threads, and wake one sleeping worker for every task you queue",
+            || {
+                let pool = Pool::new(3);
+                thread::sleep(Duration::from_millis(20)); // let every worker go to sleep first
+                let barrier = Arc::new(Barrier::new(3));
+                for _ in 0..3 {
+                    let barrier = barrier.clone();
+                    // A test trick: this task blocks its worker until all three are running.
+                    // Real tasks must never block like this (rule 3).
+                    pool.spawn(async move {
+                        barrier.wait();
+                    });
+                }
+                pool.join();
+            },
+        );
+    }
+
+    #[test]
+    fn idle_workers_sleep() {
+        let spent = within(LIMIT, "Pool::join never returned", || {
+            let pool = Pool::new(4);
+            thread::sleep(Duration::from_millis(10));
+            let before = Usage::process();
+            for ms in [40, 70] {
+                pool.spawn(WakeFromThread::new(Duration::from_millis(ms), ()));
+            }
+            pool.join();
+            Usage::process().since(&before)
+        });
+        assert!(
+            spent.cpu < Duration::from_millis(30),
+            "4 workers with 2 tasks waiting 70 ms for other threads used {:?} of CPU: an idle \
+             worker must sleep (Condvar::wait) until a task is queued, not spin",
+            spent.cpu
+        );
+        assert!(
+            spent.voluntary_switches < 60,
+            "the pool's threads went to sleep and woke up {} times in 70 ms with nothing to do: \
+             idle workers tick (wait with a short timeout and look again); wait until notified",
+            spent.voluntary_switches
+        );
+    }
+
+    #[test]
+    fn tasks_woken_as_the_workers_go_to_sleep_still_run() {
+        within(
+            LIMIT,
+            "a task woken just as the workers went to sleep was never run (a lost wakeup in the \
+             pool): decide 'the queue is empty' and start waiting under the lock that a wake \
+             takes to push",
+            || {
+                for round in 0..100u64 {
+                    let pool = Pool::new(2);
+                    let done = Arc::new(AtomicBool::new(false));
+                    let flag = done.clone();
+                    pool.spawn(async move {
+                        WakeFromThread::new(Duration::from_micros(round * 3 % 250), ()).await;
+                        flag.store(true, SeqCst);
+                    });
+                    pool.join();
+                    assert!(done.load(SeqCst), "round {round}: join returned before the task ran");
+                }
+            },
+        );
+    }
+}
