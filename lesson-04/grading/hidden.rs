@@ -375,7 +375,10 @@ mod e03_join_handle {
     #[test]
     fn a_runnable_dropped_after_a_pending_poll_cancels_but_a_finished_one_does_not() {
         let (mut task, mut handle) = with_handle(shared::test_futures::ReadyAfter::new(3, 'x'));
-        assert!(poll_with(&mut task, &noop_waker()).is_pending());
+        assert!(
+            poll_with(&mut task, &noop_waker()).is_pending(),
+            "a Runnable whose future is Pending is Pending"
+        );
         drop(task);
         assert_eq!(
             poll_with(&mut handle, &noop_waker()),
@@ -383,7 +386,10 @@ mod e03_join_handle {
             "a task dropped after it started but before it finished is reported Cancelled"
         );
         let (mut task, mut handle) = with_handle(async { 'y' });
-        assert!(poll_with(&mut task, &noop_waker()).is_ready());
+        assert!(
+            poll_with(&mut task, &noop_waker()).is_ready(),
+            "a Runnable whose future is ready is Ready(())"
+        );
         drop(task);
         assert_eq!(
             poll_with(&mut handle, &noop_waker()),
@@ -586,12 +592,12 @@ mod e05_timer {
             let mut seen = Vec::new();
             for round in 0..2u64 {
                 let recorders: Vec<_> = (0..40u64)
-                    .map(|i| {
+                    .filter_map(|i| {
                         let recorder = Arc::new(Recorder::default());
-                        let sleep = timer.sleep(Duration::from_millis(3 + (i * 5 + round) % 25));
+                        let sleep = timer.sleep(Duration::from_millis(30 + (i * 5 + round) % 25));
                         let (sleep, poll) = poll_on_thread(sleep, Waker::from(recorder.clone()));
-                        assert!(poll.is_pending(), "a sleep polled before its deadline is Pending");
-                        (sleep, recorder)
+                        // On a very busy machine a sleep may be over before its first poll.
+                        poll.is_pending().then_some((sleep, recorder))
                     })
                     .collect();
                 let start = Instant::now();
@@ -609,10 +615,9 @@ mod e05_timer {
                     seen.push(wakes[0]);
                 }
             }
-            seen.dedup();
-            assert_eq!(
-                seen.len(),
-                1,
+            let seen: std::collections::HashSet<_> = seen.into_iter().collect();
+            assert!(
+                seen.len() <= 1,
                 "80 sleeps over two rounds were woken from {} threads: one timer thread serves \
                  every sleep, for the timer's whole life",
                 seen.len()
@@ -627,9 +632,12 @@ mod e05_timer {
             let mut kept: Vec<(Sleep, Arc<WakeCounts>)> = Vec::new();
             let mut dropped: Vec<Arc<WakeCounts>> = Vec::new();
             for i in 0..100u64 {
-                let mut sleep = timer.sleep(Duration::from_millis(10 + i % 20));
+                let mut sleep = timer.sleep(Duration::from_millis(60 + i % 20));
                 let (waker, counts) = counting_waker();
-                assert!(poll_with(&mut sleep, &waker).is_pending());
+                assert!(
+                    poll_with(&mut sleep, &waker).is_pending(),
+                    "a sleep polled long before its deadline is Pending"
+                );
                 if i % 2 == 0 {
                     kept.push((sleep, counts));
                 } else {
@@ -666,29 +674,52 @@ mod e05_timer {
         assert_eq!(counts.clones(), 0, "a sleep that is Ready at once keeps no waker");
     }
 
+    /// A waker that reads, on the thread that wakes it, that thread's CPU usage so far.
+    #[derive(Default)]
+    struct UsageAtWake(Mutex<Vec<Usage>>);
+
+    impl Wake for UsageAtWake {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.lock().unwrap().push(Usage::this_thread());
+        }
+    }
+
     #[test]
     fn the_timer_thread_sleeps_between_deadlines() {
         let timer = Timer::new();
-        let mut sleeps: Vec<_> = [20u64, 45, 70]
+        let mut sleeps: Vec<_> = [20u64, 100]
             .iter()
             .map(|&ms| timer.sleep(Duration::from_millis(ms)))
             .collect();
-        let (waker, counts) = counting_waker();
+        let seen = Arc::new(UsageAtWake::default());
+        let waker = Waker::from(seen.clone());
         for sleep in &mut sleeps {
-            assert!(poll_with(sleep, &waker).is_pending());
+            assert!(
+                poll_with(sleep, &waker).is_pending(),
+                "a sleep polled long before its deadline is Pending"
+            );
         }
-        let before = Usage::process();
         let start = Instant::now();
-        while counts.total_wakes() < 3 && start.elapsed() < Duration::from_secs(2) {
+        while seen.0.lock().unwrap().len() < 2 && start.elapsed() < Duration::from_secs(2) {
             thread::sleep(Duration::from_millis(5));
         }
-        let spent = Usage::process().since(&before);
-        assert_eq!(counts.total_wakes(), 3, "three registered sleeps are woken, once each");
+        let usages = seen.0.lock().unwrap().clone();
+        assert_eq!(usages.len(), 2, "two registered sleeps are woken, once each");
+        let idle = usages[1].since(&usages[0]);
         assert!(
-            spent.cpu < Duration::from_millis(30),
-            "the process used {:?} of CPU while three sleeps waited 70 ms: the timer thread must \
-             sleep until the next deadline (Condvar::wait_timeout), not spin",
-            spent.cpu
+            idle.cpu < Duration::from_millis(25),
+            "the timer thread used {:?} of CPU in the 80 ms between two deadlines: it must sleep \
+             until the next deadline (Condvar::wait_timeout), not spin",
+            idle.cpu
+        );
+        assert!(
+            idle.voluntary_switches < 25,
+            "the timer thread woke up {} times in the 80 ms between two deadlines: sleep until the \
+             next deadline, do not tick",
+            idle.voluntary_switches
         );
     }
 

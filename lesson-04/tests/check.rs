@@ -319,8 +319,14 @@ mod e03_join_handle {
             poll_with(&mut handle, &first).is_pending(),
             "the handle is Pending while the task has not finished"
         );
-        assert!(poll_with(&mut handle, &second).is_pending());
-        assert!(poll_with(&mut task, &noop_waker()).is_ready());
+        assert!(
+            poll_with(&mut handle, &second).is_pending(),
+            "the handle stays Pending while the task has not finished"
+        );
+        assert!(
+            poll_with(&mut task, &noop_waker()).is_ready(),
+            "a Runnable whose future is ready is Ready(()) itself"
+        );
         assert_eq!(
             (first_counts.total_wakes(), second_counts.total_wakes()),
             (0, 1),
@@ -387,7 +393,10 @@ mod e03_join_handle {
     fn a_runnable_dropped_unfinished_cancels_the_handle() {
         let (task, mut handle) = with_handle(std::future::pending::<u8>());
         let (waker, counts) = counting_waker();
-        assert!(poll_with(&mut handle, &waker).is_pending());
+        assert!(
+            poll_with(&mut handle, &waker).is_pending(),
+            "the handle of a task that has not run is Pending"
+        );
         drop(task);
         assert_eq!(
             counts.total_wakes(),
@@ -534,55 +543,57 @@ mod e05_timer {
             let timer = Timer::new();
             let mut sleeps = Vec::new();
             for i in 0..50u64 {
-                let wait = Duration::from_millis(5 + (i * 7) % 40);
+                let wait = Duration::from_millis(20 + (i * 7) % 40);
                 let (made, sleep) = (Instant::now(), timer.sleep(wait));
-                let recorder = Arc::new(Recorder::default());
-                sleeps.push((sleep, recorder, made + wait));
+                sleeps.push((sleep, Arc::new(Recorder::default()), made + wait));
             }
-            for (sleep, recorder, _) in &mut sleeps {
-                let waker = Waker::from(recorder.clone());
-                assert!(
-                    poll_with(sleep, &waker).is_pending(),
-                    "a sleep polled before its deadline is Pending"
-                );
+            let mut waiting = Vec::new();
+            for (mut sleep, recorder, deadline) in sleeps {
+                if poll_with(&mut sleep, &Waker::from(recorder.clone())).is_ready() {
+                    // Possible on a very busy machine; then it needs no wake, but never early.
+                    assert!(
+                        Instant::now() >= deadline,
+                        "a sleep was Ready before its deadline: never end a sleep early"
+                    );
+                } else {
+                    waiting.push((sleep, recorder, deadline));
+                }
             }
             let start = Instant::now();
-            while sleeps.iter().any(|(_, r, _)| r.0.lock().unwrap().is_empty()) {
+            while waiting.iter().any(|(_, r, _)| r.0.lock().unwrap().is_empty()) {
                 assert!(
                     start.elapsed() < Duration::from_secs(2),
-                    "some sleeps were not woken 2 s after their deadlines of at most 45 ms: the \
+                    "some sleeps were not woken 2 s after their deadlines of at most 60 ms: the \
                      timer thread must wake every registered sleep when its deadline passes"
                 );
                 thread::sleep(Duration::from_millis(2));
             }
             thread::sleep(Duration::from_millis(20)); // room for a wrong answer's extra wakes
             let mut wakers = Vec::new();
-            for (i, (sleep, recorder, deadline)) in sleeps.iter_mut().enumerate() {
+            for (i, (sleep, recorder, deadline)) in waiting.iter_mut().enumerate() {
                 let wakes = recorder.0.lock().unwrap().clone();
-                assert_eq!(wakes.len(), 1, "sleep {i} was woken {} times, not once", wakes.len());
+                assert_eq!(wakes.len(), 1, "a sleep was woken {} times, not once", wakes.len());
                 let (by, at) = wakes[0];
                 assert!(
                     at >= *deadline,
-                    "sleep {i} was woken {:?} before its deadline: never wake a sleep early",
+                    "a sleep was woken {:?} before its deadline: never wake a sleep early",
                     *deadline - at
                 );
                 wakers.push(by);
                 assert!(
-                    poll_with(sleep, &Waker::noop().clone()).is_ready(),
+                    poll_with(sleep, Waker::noop()).is_ready(),
                     "sleep {i}, polled after its wake, is Ready"
                 );
             }
-            wakers.dedup();
-            assert_eq!(
-                wakers.len(),
-                1,
-                "the 50 sleeps were woken from {} different threads: one timer thread must serve \
+            let wakers: std::collections::HashSet<_> = wakers.into_iter().collect();
+            assert!(
+                wakers.len() <= 1,
+                "the sleeps were woken from {} different threads: one timer thread must serve \
                  them all (no thread per sleep)",
                 wakers.len()
             );
-            assert_ne!(
-                wakers[0],
-                thread::current().id(),
+            assert!(
+                !wakers.contains(&thread::current().id()),
                 "the sleeps must be woken by the timer thread, not by the thread that polls them"
             );
             assert_eq!(timer.pending(), 0, "every sleep fired: none is pending any more");
@@ -607,7 +618,10 @@ mod e05_timer {
         let timer = Timer::new();
         let mut sleep = timer.sleep(Duration::from_secs(10));
         let (waker, counts) = counting_waker();
-        assert!(poll_with(&mut sleep, &waker).is_pending());
+        assert!(
+            poll_with(&mut sleep, &waker).is_pending(),
+            "a 10 s sleep polled at once is Pending"
+        );
         assert_eq!(timer.pending(), 1, "a polled sleep is registered with the timer");
         drop(sleep);
         assert_eq!(
@@ -629,17 +643,20 @@ mod e05_timer {
     #[test]
     fn only_the_latest_waker_is_woken() {
         let timer = Timer::new();
-        let mut sleep = timer.sleep(Duration::from_millis(15));
+        let mut sleep = timer.sleep(Duration::from_millis(60));
         let (first, first_counts) = counting_waker();
         let (second, second_counts) = counting_waker();
-        assert!(poll_with(&mut sleep, &first).is_pending());
-        assert!(poll_with(&mut sleep, &second).is_pending());
+        let pending = poll_with(&mut sleep, &first).is_pending();
+        assert!(
+            pending && poll_with(&mut sleep, &second).is_pending(),
+            "a 60 ms sleep polled twice at once is Pending both times"
+        );
         let woken = wait_for_wakes(
             &[first_counts.clone(), second_counts.clone()],
             Duration::from_secs(2),
             Duration::from_millis(20),
         );
-        assert!(woken, "a polled 15 ms sleep was not woken within 2 s");
+        assert!(woken, "a polled 60 ms sleep was not woken within 2 s");
         assert_eq!(
             (first_counts.total_wakes(), second_counts.total_wakes()),
             (0, 1),
@@ -652,15 +669,21 @@ mod e05_timer {
     fn an_earlier_sleep_does_not_wait_for_a_later_one() {
         let timer = Timer::new();
         let mut long = timer.sleep(Duration::from_secs(3));
-        assert!(poll_with(&mut long, &Waker::noop().clone()).is_pending());
+        assert!(
+            poll_with(&mut long, Waker::noop()).is_pending(),
+            "a 3 s sleep polled at once is Pending"
+        );
         thread::sleep(Duration::from_millis(5)); // the timer thread now waits for the 3 s deadline
-        let mut short = timer.sleep(Duration::from_millis(10));
+        let mut short = timer.sleep(Duration::from_millis(40));
         let (waker, counts) = counting_waker();
-        assert!(poll_with(&mut short, &waker).is_pending());
+        assert!(
+            poll_with(&mut short, &waker).is_pending(),
+            "a 40 ms sleep polled at once is Pending"
+        );
         let woken = wait_for_wakes(&[counts], Duration::from_secs(1), Duration::ZERO);
         assert!(
             woken,
-            "a 10 ms sleep registered while the timer thread waited for a 3 s one was not woken \
+            "a 40 ms sleep registered while the timer thread waited for a 3 s one was not woken \
              within 1 s: when a new sleep becomes the earliest, notify the timer thread so it \
              shortens its wait"
         );
@@ -753,30 +776,62 @@ mod e06_worker_pool {
         );
     }
 
+    /// Runs one task on each of the pool's `n` workers at once (they meet at a barrier, so no
+    /// worker can take two) and returns what each worker thread has spent so far, by name.
+    fn usage_of_each_worker(pool: &Pool, n: usize) -> Vec<(String, Usage)> {
+        let barrier = Arc::new(Barrier::new(n));
+        let report = Arc::new(Mutex::new(Vec::new()));
+        for _ in 0..n {
+            let (barrier, report) = (barrier.clone(), report.clone());
+            // A test trick: each task blocks its worker until all of them run. Real tasks must
+            // never block like this (rule 3).
+            pool.spawn(async move {
+                barrier.wait();
+                let name = thread::current().name().unwrap_or("<unnamed>").to_string();
+                report.lock().unwrap().push((name, Usage::this_thread()));
+                barrier.wait();
+            });
+        }
+        let start = std::time::Instant::now();
+        while report.lock().unwrap().len() < n {
+            assert!(
+                start.elapsed() < Duration::from_secs(2),
+                "{n} tasks that must run at the same time never did on a pool of {n} workers"
+            );
+            thread::sleep(Duration::from_millis(1));
+        }
+        let mut report = report.lock().unwrap().clone();
+        report.sort_by(|a, b| a.0.cmp(&b.0));
+        report
+    }
+
     #[test]
     fn idle_workers_sleep() {
-        let spent = within(LIMIT, "Pool::join never returned", || {
-            let pool = Pool::new(4);
-            thread::sleep(Duration::from_millis(10));
-            let before = Usage::process();
-            for ms in [40, 70] {
-                pool.spawn(WakeFromThread::new(Duration::from_millis(ms), ()));
-            }
+        let (before, after) = within(LIMIT, "Pool::join never returned", || {
+            let pool = Pool::new(3);
+            let before = usage_of_each_worker(&pool, 3);
+            // Nothing to do for 80 ms, apart from one task that waits for another thread.
+            pool.spawn(WakeFromThread::new(Duration::from_millis(80), ()));
+            thread::sleep(Duration::from_millis(90));
+            let after = usage_of_each_worker(&pool, 3);
             pool.join();
-            Usage::process().since(&before)
+            (before, after)
         });
-        assert!(
-            spent.cpu < Duration::from_millis(30),
-            "4 workers with 2 tasks waiting 70 ms for other threads used {:?} of CPU: an idle \
-             worker must sleep (Condvar::wait) until a task is queued, not spin",
-            spent.cpu
-        );
-        assert!(
-            spent.voluntary_switches < 60,
-            "the pool's threads went to sleep and woke up {} times in 70 ms with nothing to do: \
-             idle workers tick (wait with a short timeout and look again); wait until notified",
-            spent.voluntary_switches
-        );
+        for ((name, was), (_, now)) in before.iter().zip(&after) {
+            let idle = now.since(was);
+            assert!(
+                idle.cpu < Duration::from_millis(25),
+                "worker {name} used {:?} of CPU in 80 ms with nothing to do: an idle worker must \
+                 sleep (Condvar::wait) until a task is queued, not spin",
+                idle.cpu
+            );
+            assert!(
+                idle.voluntary_switches < 25,
+                "worker {name} went to sleep and woke up {} times in 80 ms with nothing to do: it \
+                 ticks (waits with a short timeout and looks again); wait until notified",
+                idle.voluntary_switches
+            );
+        }
     }
 
     #[test]
