@@ -8,6 +8,12 @@ use std::sync::Arc;
 use std::task::Waker;
 use std::time::Duration;
 
+/// Drops `value` here and now: a handle given up, a runnable whose executor went away, a cancelled
+/// sleep. (A plain function, so the tests read the same whatever the types hold.)
+fn cancel<T>(value: T) {
+    drop(value);
+}
+
 /// Generous limit for real-thread tests: a correct answer needs a few milliseconds.
 const LIMIT: Duration = Duration::from_secs(3);
 
@@ -23,10 +29,16 @@ mod e01_task_waker {
     fn schedule_reports_who_queued_the_task() {
         let queue = RunQueue::new();
         let task = Task::new(4, &queue);
-        assert!(task.schedule(), "the first schedule() of an idle task queues it and returns true");
+        assert!(
+            task.schedule(),
+            "the first schedule() of an idle task queues it and returns true"
+        );
         assert!(!task.schedule(), "schedule() while queued returns false");
         assert!(queue.pop().is_some(), "the queued task can be popped");
-        assert!(task.schedule(), "after the pop, schedule() queues the task again and returns true");
+        assert!(
+            task.schedule(),
+            "after the pop, schedule() queues the task again and returns true"
+        );
         assert_eq!(queue.len(), 1, "exactly one copy of the task is queued");
     }
 
@@ -51,7 +63,11 @@ mod e01_task_waker {
         for task in tasks.iter().chain(tasks.iter()) {
             Waker::from(task.clone()).wake_by_ref();
         }
-        assert_eq!(queue.len(), 100, "each of 100 tasks woken twice is on the queue once");
+        assert_eq!(
+            queue.len(),
+            100,
+            "each of 100 tasks woken twice is on the queue once"
+        );
         let popped: Vec<_> = std::iter::from_fn(|| queue.pop().map(|t| t.id())).collect();
         assert_eq!(
             popped,
@@ -65,21 +81,25 @@ mod e01_task_waker {
         let queue = RunQueue::new();
         let task = Task::new(6, &queue);
         let waker = Waker::from(task.clone());
-        within(LIMIT, "four threads waking one task never finished", move || {
-            let threads: Vec<_> = (0..4)
-                .map(|_| {
-                    let waker = waker.clone();
-                    thread::spawn(move || {
-                        for _ in 0..500 {
-                            waker.wake_by_ref();
-                        }
+        within(
+            LIMIT,
+            "four threads waking one task never finished",
+            move || {
+                let threads: Vec<_> = (0..4)
+                    .map(|_| {
+                        let waker = waker.clone();
+                        thread::spawn(move || {
+                            for _ in 0..500 {
+                                waker.wake_by_ref();
+                            }
+                        })
                     })
-                })
-                .collect();
-            for t in threads {
-                t.join().expect("a waking thread panicked");
-            }
-        });
+                    .collect();
+                for t in threads {
+                    t.join().expect("a waking thread panicked");
+                }
+            },
+        );
         assert_eq!(
             queue.len(),
             1,
@@ -89,75 +109,91 @@ mod e01_task_waker {
 
     #[test]
     fn pops_racing_wakes_never_lose_or_double_the_task() {
-        within(LIMIT, "a popping thread racing a waking thread never finished", || {
-            let queue = RunQueue::new();
-            let task = Task::new(8, &queue);
-            let stop = Arc::new(AtomicUsize::new(0));
-            let waker = Waker::from(task.clone());
-            let waking = {
-                let stop = stop.clone();
-                thread::spawn(move || {
-                    for _ in 0..20_000 {
-                        waker.wake_by_ref();
+        within(
+            LIMIT,
+            "a popping thread racing a waking thread never finished",
+            || {
+                let queue = RunQueue::new();
+                let task = Task::new(8, &queue);
+                let stop = Arc::new(AtomicUsize::new(0));
+                let waker = Waker::from(task.clone());
+                let waking = {
+                    let stop = stop.clone();
+                    thread::spawn(move || {
+                        for _ in 0..20_000 {
+                            waker.wake_by_ref();
+                        }
+                        stop.store(1, SeqCst);
+                    })
+                };
+                let mut seen_twice = 0;
+                while stop.load(SeqCst) == 0 {
+                    if queue.len() > 1 {
+                        seen_twice += 1;
                     }
-                    stop.store(1, SeqCst);
-                })
-            };
-            let mut seen_twice = 0;
-            while stop.load(SeqCst) == 0 {
-                if queue.len() > 1 {
-                    seen_twice += 1;
+                    queue.pop();
                 }
-                queue.pop();
-            }
-            waking.join().expect("the waking thread panicked");
-            assert_eq!(seen_twice, 0, "the task was seen on the queue twice while wakes raced pops");
-            assert_eq!(
-                task.is_scheduled(),
-                queue.len() == 1,
-                "after the race, is_scheduled() must agree with the queue: the flag and the queue \
+                waking.join().expect("the waking thread panicked");
+                assert_eq!(
+                    seen_twice, 0,
+                    "the task was seen on the queue twice while wakes raced pops"
+                );
+                assert_eq!(
+                    task.is_scheduled(),
+                    queue.len() == 1,
+                    "after the race, is_scheduled() must agree with the queue: the flag and the queue \
                  went out of step (a wake was lost, or a stale flag blocks every future wake)"
-            );
-            task.schedule();
-            assert_eq!(queue.len(), 1, "after the race the task can still be queued, once");
-        });
+                );
+                task.schedule();
+                assert_eq!(
+                    queue.len(),
+                    1,
+                    "after the race the task can still be queued, once"
+                );
+            },
+        );
     }
 
     #[test]
     fn wakes_racing_on_two_threads_queue_the_task_once() {
         const ROUNDS: usize = 20_000;
-        let doubles = within(LIMIT, "20,000 rounds of two racing wakes never finished", || {
-            let queue = RunQueue::new();
-            let tasks: Arc<Vec<_>> = Arc::new((0..ROUNDS).map(|id| Task::new(id, &queue)).collect());
-            let go = Arc::new(AtomicUsize::new(0));
-            let done = Arc::new(AtomicUsize::new(0));
-            let other = {
-                let (tasks, go, done) = (tasks.clone(), go.clone(), done.clone());
-                thread::spawn(move || {
-                    let mut queued = Vec::with_capacity(ROUNDS);
-                    for round in 0..ROUNDS {
-                        spin_until(|| go.load(SeqCst) > round);
-                        queued.push(tasks[round].schedule());
-                        done.store(round + 1, SeqCst);
-                    }
-                    queued
-                })
-            };
-            let mut here = Vec::with_capacity(ROUNDS);
-            let mut lengths = Vec::with_capacity(ROUNDS);
-            for round in 0..ROUNDS {
-                // Both threads are spinning when the round starts, so their wakes really overlap.
-                go.store(round + 1, SeqCst);
-                here.push(tasks[round].schedule());
-                spin_until(|| done.load(SeqCst) > round);
-                lengths.push(queue.len());
-                while queue.pop().is_some() {}
-            }
-            let there = other.join().expect("the waking thread panicked");
-            (0..ROUNDS)
-                .filter(|&r| lengths[r] != 1 || here[r] == there[r])
-                .count()
-        });
+        let doubles = within(
+            LIMIT,
+            "20,000 rounds of two racing wakes never finished",
+            || {
+                let queue = RunQueue::new();
+                let tasks: Arc<Vec<_>> =
+                    Arc::new((0..ROUNDS).map(|id| Task::new(id, &queue)).collect());
+                let go = Arc::new(AtomicUsize::new(0));
+                let done = Arc::new(AtomicUsize::new(0));
+                let other = {
+                    let (tasks, go, done) = (tasks.clone(), go.clone(), done.clone());
+                    thread::spawn(move || {
+                        let mut queued = Vec::with_capacity(ROUNDS);
+                        for round in 0..ROUNDS {
+                            spin_until(|| go.load(SeqCst) > round);
+                            queued.push(tasks[round].schedule());
+                            done.store(round + 1, SeqCst);
+                        }
+                        queued
+                    })
+                };
+                let mut here = Vec::with_capacity(ROUNDS);
+                let mut lengths = Vec::with_capacity(ROUNDS);
+                for round in 0..ROUNDS {
+                    // Both threads are spinning when the round starts, so their wakes really overlap.
+                    go.store(round + 1, SeqCst);
+                    here.push(tasks[round].schedule());
+                    spin_until(|| done.load(SeqCst) > round);
+                    lengths.push(queue.len());
+                    while queue.pop().is_some() {}
+                }
+                let there = other.join().expect("the waking thread panicked");
+                (0..ROUNDS)
+                    .filter(|&r| lengths[r] != 1 || here[r] == there[r])
+                    .count()
+            },
+        );
         assert_eq!(
             doubles, 0,
             "two threads woke the same task at the same moment, and in {doubles} of {ROUNDS} rounds \
@@ -172,7 +208,7 @@ mod e01_task_waker {
         let mut spins = 0u32;
         while !ready() {
             spins += 1;
-            if spins % 64 == 0 {
+            if spins.is_multiple_of(64) {
                 thread::yield_now();
             } else {
                 std::hint::spin_loop();
@@ -254,7 +290,11 @@ mod e02_spawn_run {
         );
         exec.spawn(waiting);
         exec.spawn(async move {
-            let waker = stash.lock().unwrap().take().expect("the first task stored its waker");
+            let waker = stash
+                .lock()
+                .unwrap()
+                .take()
+                .expect("the first task stored its waker");
             for _ in 0..5 {
                 waker.wake_by_ref();
             }
@@ -349,8 +389,15 @@ mod e03_join_handle {
         let runner = thread::spawn(move || shared::block_on(task));
         let run = Harness::new().named("JoinHandle").block_on(handle);
         runner.join().expect("the runnable panicked");
-        assert_eq!(run.output, Ok("far"), "the handle gets the output of a task run elsewhere");
-        assert_eq!(run.wakes, 1, "the task's completion wakes the handle exactly once");
+        assert_eq!(
+            run.output,
+            Ok("far"),
+            "the handle gets the output of a task run elsewhere"
+        );
+        assert_eq!(
+            run.wakes, 1,
+            "the task's completion wakes the handle exactly once"
+        );
     }
 
     #[test]
@@ -379,7 +426,7 @@ mod e03_join_handle {
             poll_with(&mut task, &noop_waker()).is_pending(),
             "a Runnable whose future is Pending is Pending"
         );
-        drop(task);
+        cancel(task);
         assert_eq!(
             poll_with(&mut handle, &noop_waker()),
             Poll::Ready(Err(JoinError::Cancelled)),
@@ -390,7 +437,7 @@ mod e03_join_handle {
             poll_with(&mut task, &noop_waker()).is_ready(),
             "a Runnable whose future is ready is Ready(())"
         );
-        drop(task);
+        cancel(task);
         assert_eq!(
             poll_with(&mut handle, &noop_waker()),
             Poll::Ready(Ok('y')),
@@ -410,9 +457,16 @@ mod e03_join_handle {
             handles.push(handle);
         }
         for (i, handle) in handles.into_iter().enumerate().rev() {
-            let run = Harness::new().named(format!("handle {i}")).run(handle).await;
+            let run = Harness::new()
+                .named(format!("handle {i}"))
+                .run(handle)
+                .await;
             let i = i as u64;
-            assert_eq!(run.output, Ok(i * i), "handle {i} returns its own task's output");
+            assert_eq!(
+                run.output,
+                Ok(i * i),
+                "handle {i} returns its own task's output"
+            );
         }
     }
 
@@ -422,7 +476,7 @@ mod e03_join_handle {
             tokio::time::sleep(Duration::from_millis(30)).await;
             "inner"
         });
-        let waiter = tokio::spawn(async move { handle.await });
+        let waiter = tokio::spawn(handle);
         tokio::time::sleep(Duration::from_millis(5)).await;
         tokio::spawn(task);
         let got = finishes("a task awaiting a JoinHandle", waiter).await;
@@ -436,30 +490,34 @@ mod e03_join_handle {
     #[test]
     fn completion_racing_the_handles_poll_never_loses_the_wake() {
         const ROUNDS: usize = 3_000;
-        let lost = within(LIMIT, "3,000 rounds of completion racing a poll never finished", || {
-            let go = Arc::new(AtomicUsize::new(0));
-            let mut lost = 0;
-            for round in 0..ROUNDS {
-                let (mut task, mut handle) = with_handle(async move { round });
-                let runner = {
-                    let go = go.clone();
-                    thread::spawn(move || {
-                        while go.load(SeqCst) <= round {
-                            std::hint::spin_loop();
-                        }
-                        let _ = poll_with(&mut task, &noop_waker());
-                    })
-                };
-                let (waker, counts) = counting_waker();
-                go.store(round + 1, SeqCst);
-                let first = poll_with(&mut handle, &waker);
-                runner.join().expect("the runnable panicked");
-                if first.is_pending() && counts.total_wakes() == 0 {
-                    lost += 1;
+        let lost = within(
+            LIMIT,
+            "3,000 rounds of completion racing a poll never finished",
+            || {
+                let go = Arc::new(AtomicUsize::new(0));
+                let mut lost = 0;
+                for round in 0..ROUNDS {
+                    let (mut task, mut handle) = with_handle(async move { round });
+                    let runner = {
+                        let go = go.clone();
+                        thread::spawn(move || {
+                            while go.load(SeqCst) <= round {
+                                std::hint::spin_loop();
+                            }
+                            let _ = poll_with(&mut task, &noop_waker());
+                        })
+                    };
+                    let (waker, counts) = counting_waker();
+                    go.store(round + 1, SeqCst);
+                    let first = poll_with(&mut handle, &waker);
+                    runner.join().expect("the runnable panicked");
+                    if first.is_pending() && counts.total_wakes() == 0 {
+                        lost += 1;
+                    }
                 }
-            }
-            lost
-        });
+                lost
+            },
+        );
         assert_eq!(
             lost, 0,
             "in {lost} of {ROUNDS} rounds the task finished while its handle was being polled, \
@@ -496,16 +554,25 @@ mod e04_yield_now {
             exec.run();
             log.take()
         });
-        assert_eq!(log, "abcabcabc", "three yielding tasks on a FIFO executor take turns");
+        assert_eq!(
+            log, "abcabcabc",
+            "three yielding tasks on a FIFO executor take turns"
+        );
     }
 
     #[test]
     fn the_waker_of_the_yielding_poll_is_the_one_woken() {
         let mut fut = yield_now();
         let (first, first_counts) = counting_waker();
-        assert!(poll_with(&mut fut, &first).is_pending(), "the first poll yields (Pending)");
+        assert!(
+            poll_with(&mut fut, &first).is_pending(),
+            "the first poll yields (Pending)"
+        );
         let (second, second_counts) = counting_waker();
-        assert!(poll_with(&mut fut, &second).is_ready(), "the second poll is Ready");
+        assert!(
+            poll_with(&mut fut, &second).is_ready(),
+            "the second poll is Ready"
+        );
         assert_eq!(
             (first_counts.total_wakes(), second_counts.total_wakes()),
             (1, 0),
@@ -533,7 +600,10 @@ mod e04_yield_now {
             (1..15u64, 7, 105, 3),
         ] {
             let what = format!("sum_politely({items:?}, {every})");
-            let run = Harness::new().named(what.clone()).run(sum_politely(items, every)).await;
+            let run = Harness::new()
+                .named(what.clone())
+                .run(sum_politely(items, every))
+                .await;
             assert_eq!(run.output, sum, "{what} adds up every item");
             assert_eq!(
                 run.polls, polls,
@@ -587,42 +657,56 @@ mod e05_timer {
 
     #[test]
     fn sleeps_polled_from_many_threads_are_woken_by_one_thread_round_after_round() {
-        within(LIMIT, "sleeps polled from several threads were never all woken", || {
-            let timer = Timer::new();
-            let mut seen = Vec::new();
-            for round in 0..2u64 {
-                let recorders: Vec<_> = (0..40u64)
-                    .filter_map(|i| {
-                        let recorder = Arc::new(Recorder::default());
-                        let sleep = timer.sleep(Duration::from_millis(30 + (i * 5 + round) % 25));
-                        let (sleep, poll) = poll_on_thread(sleep, Waker::from(recorder.clone()));
-                        // On a very busy machine a sleep may be over before its first poll.
-                        poll.is_pending().then_some((sleep, recorder))
-                    })
-                    .collect();
-                let start = Instant::now();
-                while recorders.iter().any(|(_, r)| r.0.lock().unwrap().is_empty()) {
-                    assert!(
-                        start.elapsed() < Duration::from_secs(2),
-                        "round {round}: sleeps polled on other threads were not all woken"
-                    );
-                    thread::sleep(Duration::from_millis(2));
+        within(
+            LIMIT,
+            "sleeps polled from several threads were never all woken",
+            || {
+                let timer = Timer::new();
+                let mut seen = Vec::new();
+                for round in 0..2u64 {
+                    let recorders: Vec<_> = (0..40u64)
+                        .filter_map(|i| {
+                            let recorder = Arc::new(Recorder::default());
+                            let sleep =
+                                timer.sleep(Duration::from_millis(30 + (i * 5 + round) % 25));
+                            let (sleep, poll) =
+                                poll_on_thread(sleep, Waker::from(recorder.clone()));
+                            // On a very busy machine a sleep may be over before its first poll.
+                            poll.is_pending().then_some((sleep, recorder))
+                        })
+                        .collect();
+                    let start = Instant::now();
+                    while recorders
+                        .iter()
+                        .any(|(_, r)| r.0.lock().unwrap().is_empty())
+                    {
+                        assert!(
+                            start.elapsed() < Duration::from_secs(2),
+                            "round {round}: sleeps polled on other threads were not all woken"
+                        );
+                        thread::sleep(Duration::from_millis(2));
+                    }
+                    thread::sleep(Duration::from_millis(10));
+                    for (i, (_, r)) in recorders.iter().enumerate() {
+                        let wakes = r.0.lock().unwrap().clone();
+                        assert_eq!(
+                            wakes.len(),
+                            1,
+                            "round {round}, sleep {i}: woken once, not {}",
+                            wakes.len()
+                        );
+                        seen.push(wakes[0]);
+                    }
                 }
-                thread::sleep(Duration::from_millis(10));
-                for (i, (_, r)) in recorders.iter().enumerate() {
-                    let wakes = r.0.lock().unwrap().clone();
-                    assert_eq!(wakes.len(), 1, "round {round}, sleep {i}: woken once, not {}", wakes.len());
-                    seen.push(wakes[0]);
-                }
-            }
-            let seen: std::collections::HashSet<_> = seen.into_iter().collect();
-            assert!(
-                seen.len() <= 1,
-                "80 sleeps over two rounds were woken from {} threads: one timer thread serves \
+                let seen: std::collections::HashSet<_> = seen.into_iter().collect();
+                assert!(
+                    seen.len() <= 1,
+                    "80 sleeps over two rounds were woken from {} threads: one timer thread serves \
                  every sleep, for the timer's whole life",
-                seen.len()
-            );
-        });
+                    seen.len()
+                );
+            },
+        );
     }
 
     #[test]
@@ -641,20 +725,29 @@ mod e05_timer {
                 if i % 2 == 0 {
                     kept.push((sleep, counts));
                 } else {
-                    drop(sleep);
+                    cancel(sleep);
                     dropped.push(counts);
                 }
             }
-            assert_eq!(timer.pending(), 50, "50 of 100 polled sleeps were dropped: 50 are pending");
+            assert_eq!(
+                timer.pending(),
+                50,
+                "50 of 100 polled sleeps were dropped: 50 are pending"
+            );
             let all: Vec<_> = kept.iter().map(|(_, c)| c.clone()).collect();
             let start = Instant::now();
             while all.iter().any(|c| c.total_wakes() == 0) {
-                assert!(start.elapsed() < Duration::from_secs(2), "kept sleeps were not woken");
+                assert!(
+                    start.elapsed() < Duration::from_secs(2),
+                    "kept sleeps were not woken"
+                );
                 thread::sleep(Duration::from_millis(2));
             }
             thread::sleep(Duration::from_millis(15));
             assert!(
-                dropped.iter().all(|c| c.total_wakes() == 0 && c.alive() == 0),
+                dropped
+                    .iter()
+                    .all(|c| c.total_wakes() == 0 && c.alive() == 0),
                 "a dropped sleep must never be woken, and the timer must not keep its waker"
             );
             assert!(
@@ -669,9 +762,20 @@ mod e05_timer {
         let timer = Timer::new();
         let mut sleep = timer.sleep(Duration::ZERO);
         let (waker, counts) = counting_waker();
-        assert!(poll_with(&mut sleep, &waker).is_ready(), "a zero-length sleep is Ready at once");
-        assert_eq!(timer.pending(), 0, "a sleep that is Ready at once is not registered");
-        assert_eq!(counts.clones(), 0, "a sleep that is Ready at once keeps no waker");
+        assert!(
+            poll_with(&mut sleep, &waker).is_ready(),
+            "a zero-length sleep is Ready at once"
+        );
+        assert_eq!(
+            timer.pending(),
+            0,
+            "a sleep that is Ready at once is not registered"
+        );
+        assert_eq!(
+            counts.clones(),
+            0,
+            "a sleep that is Ready at once keeps no waker"
+        );
     }
 
     /// A waker that reads, on the thread that wakes it, that thread's CPU usage so far.
@@ -707,7 +811,11 @@ mod e05_timer {
             thread::sleep(Duration::from_millis(5));
         }
         let usages = seen.0.lock().unwrap().clone();
-        assert_eq!(usages.len(), 2, "two registered sleeps are woken, once each");
+        assert_eq!(
+            usages.len(),
+            2,
+            "two registered sleeps are woken, once each"
+        );
         let idle = usages[1].since(&usages[0]);
         assert!(
             idle.cpu < Duration::from_millis(25),
@@ -725,23 +833,31 @@ mod e05_timer {
 
     #[test]
     fn sleeps_due_right_away_race_the_timer_thread_and_all_wake() {
-        within(LIMIT, "sleeps due within microseconds were not all woken", || {
-            let timer = Timer::new();
-            for round in 0..300u64 {
-                let mut sleep = timer.sleep(Duration::from_micros(round % 200));
-                let (waker, counts) = counting_waker();
-                if poll_with(&mut sleep, &waker).is_pending() {
-                    let woken = wait_for_wakes(&[counts], Duration::from_secs(1), Duration::ZERO);
-                    assert!(
-                        woken,
-                        "round {round}: a sleep due in {}µs registered just before its deadline \
+        within(
+            LIMIT,
+            "sleeps due within microseconds were not all woken",
+            || {
+                let timer = Timer::new();
+                for round in 0..300u64 {
+                    let mut sleep = timer.sleep(Duration::from_micros(round % 200));
+                    let (waker, counts) = counting_waker();
+                    if poll_with(&mut sleep, &waker).is_pending() {
+                        let woken =
+                            wait_for_wakes(&[counts], Duration::from_secs(1), Duration::ZERO);
+                        assert!(
+                            woken,
+                            "round {round}: a sleep due in {}µs registered just before its deadline \
                          was never woken (the timer thread missed it)",
-                        round % 200
-                    );
-                    assert!(poll_with(&mut sleep, &waker).is_ready(), "a woken sleep is Ready");
+                            round % 200
+                        );
+                        assert!(
+                            poll_with(&mut sleep, &waker).is_ready(),
+                            "a woken sleep is Ready"
+                        );
+                    }
                 }
-            }
-        });
+            },
+        );
     }
 }
 
@@ -761,7 +877,9 @@ mod e06_worker_pool {
 
     #[test]
     fn join_with_no_tasks_returns_at_once() {
-        within(LIMIT, "Pool::join with no tasks never returned", || Pool::new(3).join());
+        within(LIMIT, "Pool::join with no tasks never returned", || {
+            Pool::new(3).join()
+        });
     }
 
     #[test]

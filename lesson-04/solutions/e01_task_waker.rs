@@ -57,7 +57,9 @@ impl RunQueue {
 
     fn lock(&self) -> MutexGuard<'_, VecDeque<Arc<Task>>> {
         // A panic while holding the lock leaves the queue itself intact, so carry on.
-        self.tasks.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.tasks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

@@ -106,7 +106,11 @@ impl Executor {
                 continue; // finished already; this was a late wake
             };
             let waker = Waker::from(Arc::clone(&task));
-            if future.as_mut().poll(&mut Context::from_waker(&waker)).is_ready() {
+            if future
+                .as_mut()
+                .poll(&mut Context::from_waker(&waker))
+                .is_ready()
+            {
                 *slot = None; // drop the future now, and never poll it again
                 self.shared.lock().alive -= 1;
             }

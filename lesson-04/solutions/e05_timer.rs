@@ -125,7 +125,10 @@ fn timer_thread(shared: &Shared) {
                     .0
             }
             None if state.timer_dropped => return,
-            None => shared.changed.wait(state).unwrap_or_else(|p| p.into_inner()),
+            None => shared
+                .changed
+                .wait(state)
+                .unwrap_or_else(|p| p.into_inner()),
         };
     }
 }
@@ -139,7 +142,11 @@ impl Future for Sleep {
             state.entries.remove(&self.key);
             return Poll::Ready(());
         }
-        let earliest = state.entries.keys().next().is_none_or(|first| self.key < *first);
+        let earliest = state
+            .entries
+            .keys()
+            .next()
+            .is_none_or(|first| self.key < *first);
         match state.entries.get_mut(&self.key) {
             Some(stored) => stored.clone_from(cx.waker()), // keep the newest waker
             None => {

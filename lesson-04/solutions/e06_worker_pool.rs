@@ -158,7 +158,11 @@ fn worker(shared: &Shared) {
             continue;
         };
         let waker = Waker::from(Arc::clone(&task));
-        if future.as_mut().poll(&mut Context::from_waker(&waker)).is_ready() {
+        if future
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_ready()
+        {
             *slot = None;
             let mut state = shared.lock();
             state.alive -= 1;

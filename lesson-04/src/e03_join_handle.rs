@@ -58,7 +58,7 @@ pub struct JoinHandle<T> {
 
 /// Splits `fut` into the part an executor runs and the handle that awaits its output.
 pub fn with_handle<F: Future>(fut: F) -> (Runnable<F>, JoinHandle<F::Output>) {
-    let _ = fut;
+    drop(fut);
     todo!("an Arc<Mutex<..>> slot (result + waker) shared by both halves")
 }
 

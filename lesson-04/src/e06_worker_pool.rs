@@ -45,7 +45,7 @@ impl Pool {
 
     /// Queues `fut` as a task; some idle worker picks it up.
     pub fn spawn(&self, fut: impl Future<Output = ()> + Send + 'static) {
-        let _ = fut;
+        drop(fut);
         todo!("count the task as alive, queue it, wake one waiting worker")
     }
 
