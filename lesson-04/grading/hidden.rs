@@ -17,13 +17,17 @@ fn cancel<T>(value: T) {
 /// Generous limit for real-thread tests: a correct answer needs a few milliseconds.
 const LIMIT: Duration = Duration::from_secs(3);
 
+/// Real time a stress loop may spend playing rounds; it stops early rather than run long.
+const STRESS_BUDGET: Duration = Duration::from_millis(400);
+
 mod e01_task_waker {
     use super::*;
     use lesson_04::e01_task_waker::*;
     use shared::testing::within;
-    use std::sync::atomic::AtomicUsize;
     use std::sync::atomic::Ordering::SeqCst;
+    use std::sync::atomic::{AtomicBool, AtomicUsize};
     use std::thread;
+    use std::time::Instant;
 
     #[test]
     fn schedule_reports_who_queued_the_task() {
@@ -157,49 +161,58 @@ mod e01_task_waker {
     #[test]
     fn wakes_racing_on_two_threads_queue_the_task_once() {
         const ROUNDS: usize = 20_000;
-        let doubles = within(
-            LIMIT,
-            "20,000 rounds of two racing wakes never finished",
-            || {
-                let queue = RunQueue::new();
-                let tasks: Arc<Vec<_>> =
-                    Arc::new((0..ROUNDS).map(|id| Task::new(id, &queue)).collect());
-                let go = Arc::new(AtomicUsize::new(0));
-                let done = Arc::new(AtomicUsize::new(0));
-                let other = {
-                    let (tasks, go, done) = (tasks.clone(), go.clone(), done.clone());
-                    thread::spawn(move || {
-                        let mut queued = Vec::with_capacity(ROUNDS);
-                        for round in 0..ROUNDS {
-                            spin_until(|| go.load(SeqCst) > round);
-                            queued.push(tasks[round].schedule());
-                            done.store(round + 1, SeqCst);
+        let (doubles, played) = within(LIMIT, "rounds of two racing wakes never finished", || {
+            let queue = RunQueue::new();
+            let tasks: Arc<Vec<_>> =
+                Arc::new((0..ROUNDS).map(|id| Task::new(id, &queue)).collect());
+            let go = Arc::new(AtomicUsize::new(0));
+            let done = Arc::new(AtomicUsize::new(0));
+            let stop = Arc::new(AtomicBool::new(false));
+            let other = {
+                let (tasks, go, done, stop) =
+                    (tasks.clone(), go.clone(), done.clone(), stop.clone());
+                thread::spawn(move || {
+                    let mut queued = Vec::with_capacity(ROUNDS);
+                    for round in 0..ROUNDS {
+                        spin_until(|| go.load(SeqCst) > round || stop.load(SeqCst));
+                        if go.load(SeqCst) <= round {
+                            break;
                         }
-                        queued
-                    })
-                };
-                let mut here = Vec::with_capacity(ROUNDS);
-                let mut lengths = Vec::with_capacity(ROUNDS);
-                for round in 0..ROUNDS {
-                    // Both threads are spinning when the round starts, so their wakes really overlap.
-                    go.store(round + 1, SeqCst);
-                    here.push(tasks[round].schedule());
-                    spin_until(|| done.load(SeqCst) > round);
-                    lengths.push(queue.len());
-                    while queue.pop().is_some() {}
+                        queued.push(tasks[round].schedule());
+                        done.store(round + 1, SeqCst);
+                    }
+                    queued
+                })
+            };
+            let mut here = Vec::with_capacity(ROUNDS);
+            let mut lengths = Vec::with_capacity(ROUNDS);
+            // As many rounds as fit in a fixed budget: a loaded machine plays fewer, never hangs.
+            let start = Instant::now();
+            for round in 0..ROUNDS {
+                if start.elapsed() > STRESS_BUDGET {
+                    break;
                 }
-                let there = other.join().expect("the waking thread panicked");
-                (0..ROUNDS)
-                    .filter(|&r| lengths[r] != 1 || here[r] == there[r])
-                    .count()
-            },
-        );
+                // Both threads are spinning when the round starts, so their wakes really overlap.
+                go.store(round + 1, SeqCst);
+                here.push(tasks[round].schedule());
+                spin_until(|| done.load(SeqCst) > round);
+                lengths.push(queue.len());
+                while queue.pop().is_some() {}
+            }
+            stop.store(true, SeqCst);
+            let there = other.join().expect("the waking thread panicked");
+            let played = here.len();
+            let doubles = (0..played)
+                .filter(|&r| lengths[r] != 1 || here[r] == there[r])
+                .count();
+            (doubles, played)
+        });
         assert_eq!(
             doubles, 0,
-            "two threads woke the same task at the same moment, and in {doubles} of {ROUNDS} rounds \
-             the task was not queued exactly once (or both or neither schedule() call returned \
-             true): test-and-set the flag in one atomic step (AtomicBool::swap), not a load \
-             followed by a store"
+            "two threads woke the same task at the same moment, and in {doubles} of {played} \
+             rounds the task was not queued exactly once (or both or neither schedule() call \
+             returned true): test-and-set the flag in one atomic step (AtomicBool::swap), not a \
+             load followed by a store"
         );
     }
 
@@ -492,11 +505,15 @@ mod e03_join_handle {
         const ROUNDS: usize = 3_000;
         let lost = within(
             LIMIT,
-            "3,000 rounds of completion racing a poll never finished",
+            "rounds of completion racing a poll never finished",
             || {
                 let go = Arc::new(AtomicUsize::new(0));
                 let mut lost = 0;
+                let start = std::time::Instant::now();
                 for round in 0..ROUNDS {
+                    if start.elapsed() > STRESS_BUDGET {
+                        break; // a loaded machine plays fewer rounds
+                    }
                     let (mut task, mut handle) = with_handle(async move { round });
                     let runner = {
                         let go = go.clone();
@@ -520,7 +537,7 @@ mod e03_join_handle {
         );
         assert_eq!(
             lost, 0,
-            "in {lost} of {ROUNDS} rounds the task finished while its handle was being polled, \
+            "in {lost} rounds the task finished while its handle was being polled, \
              and the handle was never woken (a lost wakeup): check for the result and store the \
              waker under one lock"
         );
@@ -838,7 +855,11 @@ mod e05_timer {
             "sleeps due within microseconds were not all woken",
             || {
                 let timer = Timer::new();
+                let start = Instant::now();
                 for round in 0..300u64 {
+                    if start.elapsed() > STRESS_BUDGET {
+                        break; // a loaded machine plays fewer rounds
+                    }
                     let mut sleep = timer.sleep(Duration::from_micros(round % 200));
                     let (waker, counts) = counting_waker();
                     if poll_with(&mut sleep, &waker).is_pending() {
