@@ -227,6 +227,26 @@ mod e02_spawn_run {
     }
 
     #[test]
+    fn a_wake_polls_only_the_task_it_belongs_to() {
+        let exec = Executor::new();
+        let (waiting, waiting_probe) = Probe::new(
+            "WakeFromThread(30 ms)",
+            WakeFromThread::new(Duration::from_millis(30), ()),
+        );
+        let (busy, busy_probe) = Probe::new("ReadyAfter(20)", ReadyAfter::new(20, ()));
+        exec.spawn(waiting);
+        exec.spawn(busy);
+        run_within(&exec);
+        assert_eq!(
+            (waiting_probe.polls(), busy_probe.polls()),
+            (2, 21),
+            "a task that waits for one wake must be polled twice, however often its neighbour \
+             wakes itself (20 times here, so 21 polls for the neighbour): each task needs a waker \
+             of its own that queues that task only"
+        );
+    }
+
+    #[test]
     fn tasks_can_spawn_tasks() {
         let exec = Executor::new();
         let log = Arc::new(Mutex::new(Vec::new()));
