@@ -323,9 +323,10 @@ mod e03_delay {
 
     #[test]
     fn many_wakers_from_many_threads_one_helper_thread() {
-        let mut delay = Delay::new(Duration::from_millis(90));
+        // A long delay costs nothing here: the test only counts threads, it does not wait.
+        let mut delay = Delay::new(Duration::from_secs(2));
         let before = threads_alive();
-        for poll in 1..=40 {
+        for poll in 1..=20 {
             let (waker, _) = counting_waker();
             let (back, result) = poll_on_thread(delay, waker);
             delay = back;
@@ -334,7 +335,7 @@ mod e03_delay {
         let added = threads_alive().saturating_sub(before);
         assert!(
             added <= 9,
-            "at most one helper thread: 40 polls, each from another thread with another waker, \
+            "at most one helper thread: 20 polls, each from another thread with another waker, \
              left {added} more threads running"
         );
     }

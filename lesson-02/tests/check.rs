@@ -294,7 +294,7 @@ mod e03_delay {
 
     #[test]
     fn fifty_polls_one_thread_one_wake_of_the_latest_waker() {
-        let mut delay = Delay::new(Duration::from_millis(80));
+        let mut delay = Delay::new(Duration::from_millis(100));
         let before = threads_alive();
         let mut all = Vec::new();
         for poll in 1..=50 {
