@@ -62,7 +62,10 @@ mod e01_ratchet {
         let run = Harness::new()
             .fresh_waker_each_poll(false)
             .block_on(Ratchet::new(7));
-        assert_eq!(run.output, 8, "Ratchet::new(7) outputs 8: every poll counts");
+        assert_eq!(
+            run.output, 8,
+            "Ratchet::new(7) outputs 8: every poll counts"
+        );
     }
 }
 
@@ -148,7 +151,11 @@ mod e02_bell {
             .named("join(ReadyAfter(6), Bell)")
             .block_on(both);
         ring.join().expect("Ringer::ring panicked");
-        assert_eq!(run.output, (1, ()), "join(ReadyAfter, Bell) gives both outputs");
+        assert_eq!(
+            run.output,
+            (1, ()),
+            "join(ReadyAfter, Bell) gives both outputs"
+        );
     }
 
     /// Spins until `flag` reaches `value`, yielding now and then so a busy machine still moves.
@@ -156,7 +163,7 @@ mod e02_bell {
         let mut spins = 0u32;
         while flag.load(Ordering::Acquire) != value {
             spins += 1;
-            if spins % 64 == 0 {
+            if spins.is_multiple_of(64) {
                 thread::yield_now();
             } else {
                 std::hint::spin_loop();
@@ -330,7 +337,10 @@ mod e03_delay {
             let (waker, _) = counting_waker();
             let (back, result) = poll_on_thread(delay, waker);
             delay = back;
-            assert!(result.is_pending(), "poll #{poll}: Ready before the deadline");
+            assert!(
+                result.is_pending(),
+                "poll #{poll}: Ready before the deadline"
+            );
         }
         let added = threads_alive().saturating_sub(before);
         assert!(
@@ -522,7 +532,10 @@ mod e05_then {
         let mut polls = 0;
         while poll_with(&mut fut, &waker).is_pending() {
             polls += 1;
-            assert!(polls < 10, "then(ready, ReadyAfter(1)) should be Ready within a few polls");
+            assert!(
+                polls < 10,
+                "then(ready, ReadyAfter(1)) should be Ready within a few polls"
+            );
         }
         let msg = expect_panic(
             "a Then polled again after it returned Ready must panic with \"polled after \
@@ -602,7 +615,11 @@ mod e06_join {
         let start = tokio::time::Instant::now();
         let fut = join(sleepy(20, 1), join(sleepy(60, 2), sleepy(40, 3)));
         let run = Harness::new().run(fut).await;
-        assert_eq!(run.output, (1, (2, 3)), "nested joins keep every output in place");
+        assert_eq!(
+            run.output,
+            (1, (2, 3)),
+            "nested joins keep every output in place"
+        );
         assert_about(
             "nested joins of 20, 60 and 40 ms",
             start.elapsed(),
@@ -638,7 +655,10 @@ mod e07_fuse {
                 }
                 total
             });
-        assert_eq!(run.output, 30, "select! over both fused futures adds 10 and 20");
+        assert_eq!(
+            run.output, 30,
+            "select! over both fused futures adds 10 and 20"
+        );
         assert_eq!(
             (ha.polls(), hb.polls()),
             (2, 4),
@@ -724,7 +744,11 @@ mod e08_no_blocking {
             .blocking_threshold(Duration::from_millis(3))
             .run(fut)
             .await;
-        assert_eq!(run.output, ('a', 'b', 'c'), "each Cooldown outputs its value");
+        assert_eq!(
+            run.output,
+            ('a', 'b', 'c'),
+            "each Cooldown outputs its value"
+        );
         assert_about(
             "cooldowns of 30, 10 and 20 ms together",
             start.elapsed(),
@@ -750,7 +774,10 @@ mod e08_no_blocking {
             .run(fut)
             .await;
         let (a, b, ticks) = run.output;
-        assert_eq!(ticks, 4, "the ticker beside the checksums must tick 4 times");
+        assert_eq!(
+            ticks, 4,
+            "the ticker beside the checksums must tick 4 times"
+        );
         assert_eq!(
             b, 0xcbf2_9ce4_8422_2325,
             "the hash of no bytes is the FNV offset basis"
@@ -794,7 +821,11 @@ mod e09_wrappers {
             WakeFromThread::new(Duration::from_millis(10), 3),
         );
         let run = Harness::new().run(fut).await;
-        assert_eq!(run.output, Ok(3), "a value ready within the limit comes out as Ok");
+        assert_eq!(
+            run.output,
+            Ok(3),
+            "a value ready within the limit comes out as Ok"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -803,9 +834,8 @@ mod e09_wrappers {
         let fut = Instrumented::new(timeout(Duration::from_millis(20), PendingForever));
         let run = Harness::new().run(fut).await;
         let (result, report) = run.output;
-        let err = result.expect_err(
-            "Timeout(20 ms) of a future that never finishes must give Err(Elapsed)",
-        );
+        let err = result
+            .expect_err("Timeout(20 ms) of a future that never finishes must give Err(Elapsed)");
         assert_eq!(
             err.to_string(),
             "timed out after 20ms",
@@ -833,7 +863,10 @@ mod e09_wrappers {
         let ('z', report) = run.output else {
             panic!("Instrumented must pass the inner future's output ('z') through")
         };
-        assert_eq!(report.polls, 5, "ReadyAfter(4) is polled 5 times, the report says so");
+        assert_eq!(
+            report.polls, 5,
+            "ReadyAfter(4) is polled 5 times, the report says so"
+        );
         assert_eq!(report.elapsed, Duration::ZERO, "no virtual time passed");
     }
 }
@@ -1002,8 +1035,12 @@ mod e11_block_on {
                 block_on(WakeFromThread::new(Duration::from_millis(10), 2))
             })
         });
-        let sum = one.join().expect("the first executor's test thread panicked")
-            + two.join().expect("the second executor's test thread panicked");
+        let sum = one
+            .join()
+            .expect("the first executor's test thread panicked")
+            + two
+                .join()
+                .expect("the second executor's test thread panicked");
         assert_eq!(sum, 3, "each block_on returns its own future's output");
     }
 
@@ -1047,7 +1084,10 @@ mod e11_block_on {
                 Poll::Pending
             }))
         });
-        assert_eq!(out, "outer done", "block_on must return the future's output");
+        assert_eq!(
+            out, "outer done",
+            "block_on must return the future's output"
+        );
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! runs, nothing else on that thread can: not the other tasks, not the timers, not the I/O. So:
 //!
 //! * **rule 3**: `poll` must not block: no `std::thread::sleep`, no blocking reads, no waiting on
-//!   a `std::sync` lock that is held for long. Wait by returning `Pending` with a wake arranged;
+//!   a `std::sync` lock that is held for long or fought over (a short, uncontended lock is fine).
+//!   Wait by returning `Pending` with a wake arranged;
 //! * **rule 4**: `poll` should be quick. Heavy computation belongs on a thread made for it:
 //!   `tokio::task::spawn_blocking(closure)` runs the closure on tokio's blocking pool and gives you a
 //!   `JoinHandle`, a future of the closure's result.
@@ -37,8 +38,8 @@
 //!   `Box::pin(tokio::time::sleep(wait))`) and poll it from your `poll`;
 //! * [`checksum`] runs [`crunch`] on the blocking pool with `spawn_blocking` and awaits the result.
 //!
-//! The harness times every call to `poll`; one that takes more than a few milliseconds is reported
-//! as blocking.
+//! The harness times every call to `poll`; the tests set its limit from the durations they use
+//! (a quarter of a 40 ms cool-down), so even a short nap inside `poll` is reported as blocking.
 
 use std::future::Future;
 use std::marker::PhantomData;

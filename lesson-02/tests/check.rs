@@ -87,7 +87,8 @@ mod e02_bell {
             ringer.ring();
         });
         let run = Harness::new().named("Bell").block_on(bell);
-        ring.join().expect("the ringing thread panicked in Ringer::ring");
+        ring.join()
+            .expect("the ringing thread panicked in Ringer::ring");
         assert!(
             run.polls <= 3,
             "one ring should need about 2 polls, not {}: poll again only when woken",
@@ -182,8 +183,7 @@ mod e02_bell {
                     if poll_with(&mut bell, &waker).is_ready() {
                         continue; // it saw the ring: fine
                     }
-                    let woken =
-                        wait_for_wakes(&[counts], Duration::from_secs(1), Duration::ZERO);
+                    let woken = wait_for_wakes(&[counts], Duration::from_secs(1), Duration::ZERO);
                     assert!(
                         woken,
                         "lost wakeup (rule 2), round {round}: a ring that came while poll was \
@@ -208,7 +208,8 @@ mod e02_bell {
         let run = Harness::new()
             .named("join(Bell, ReadyAfter(3))")
             .block_on(both);
-        ring.join().expect("the ringing thread panicked in Ringer::ring");
+        ring.join()
+            .expect("the ringing thread panicked in Ringer::ring");
         assert_eq!(
             run.output,
             ((), "other"),
@@ -458,7 +459,9 @@ mod e05_then {
                 ReadyAfter::new(bp, x + 1).await
             });
             let by_hand = Harness::new()
-                .named(format!("then(first after {ap} pendings, second after {bp})"))
+                .named(format!(
+                    "then(first after {ap} pendings, second after {bp})"
+                ))
                 .block_on(then(ReadyAfter::new(ap, 1), move |x| {
                     ReadyAfter::new(bp, x + 1)
                 }));
@@ -651,7 +654,10 @@ mod e07_fuse {
         let run = Harness::new()
             .named("fuse(ReadyAfter(2))")
             .block_on(fuse(ReadyAfter::new(2, 9)));
-        assert_eq!(run.output, 9, "a Fuse outputs what its inner future outputs");
+        assert_eq!(
+            run.output, 9,
+            "a Fuse outputs what its inner future outputs"
+        );
         assert_eq!(
             run.polls, 3,
             "before completion a Fuse behaves exactly like its inner future: 3 polls"

@@ -17,11 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
-/// The state a [`Bell`] and its [`Ringer`]s share.
-///
-/// One mutex guards both fields so "has it rung?" and "whom do I wake?" are always read and written
-/// together: checking the flag and storing the waker must be one step, or a ring landing in between
-/// would find no waker and the wake would be lost (rule 2).
+/// The state a [`Bell`] and its [`Ringer`]s share: an atomic flag, and the waker under its own lock.
 #[derive(Debug, Default)]
 struct Shared {
     rung: AtomicBool,
