@@ -693,7 +693,8 @@ mod e07_fuse {
 
     #[test]
     fn a_finished_fuse_wakes_nobody() {
-        let mut fused = fuse(std::future::ready(5));
+        let (inner, _) = Probe::new("inner", std::future::ready(5));
+        let mut fused = fuse(inner);
         let (waker, counts) = counting_waker();
         assert_eq!(
             poll_with(&mut fused, &waker),
@@ -906,10 +907,12 @@ mod e10_into_future {
     use tokio::time::Instant;
 
     /// Awaits a search under the harness, so a search that never wakes fails with a message
-    /// instead of hanging.
+    /// instead of hanging. A poll of a search only filters twelve names: a poll that takes a
+    /// third of the shortest latency used here is waiting inside poll (rule 3).
     async fn run(search: Search) -> Vec<&'static str> {
         Harness::new()
             .named("Search")
+            .blocking_threshold(DEFAULT_LATENCY / 3)
             .run(search.into_future())
             .await
             .output
