@@ -39,8 +39,8 @@ impl Wake for Unparker {
 
 /// Runs `fut` to completion on the current thread, sleeping (not spinning) while it is pending.
 pub fn block_on<F: Future>(fut: F) -> F::Output {
-    // `poll` needs a pinned future. Boxing pins it on the heap, whatever `F` is (lesson 17 shows
-    // how to pin on the stack).
+    // `poll` needs a pinned future. Boxing pins it on the heap, whatever `F` is (pinning on the
+    // stack comes with lesson 17, planned).
     let mut fut = Box::pin(fut);
     let unparker = Arc::new(Unparker {
         thread: thread::current(),

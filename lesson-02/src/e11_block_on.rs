@@ -27,8 +27,8 @@
 //! * any wake (from this thread or another, before, during or after `poll`, even if code inside
 //!   `poll` parks the thread itself) gets the future polled again, promptly.
 //!
-//! `poll` needs a pinned future: `Box::pin(fut)` pins any future on the heap (lesson 17 shows how
-//! to pin on the stack).
+//! `poll` needs a pinned future: `Box::pin(fut)` pins any future on the heap (pinning on the
+//! stack comes with lesson 17, planned and not written yet).
 
 use std::future::Future;
 
