@@ -755,7 +755,8 @@ mod e08_no_blocking {
             Cooldown::new('c', Duration::from_millis(20)),
         );
         let run = Harness::new()
-            .blocking_threshold(Duration::from_millis(3))
+            // Half the shortest cool-down: a poll that naps is blocking (rule 3).
+            .blocking_threshold(Duration::from_millis(10) / 2)
             .run(fut)
             .await;
         assert_eq!(

@@ -907,12 +907,12 @@ mod e10_into_future {
     use tokio::time::Instant;
 
     /// Awaits a search under the harness, so a search that never wakes fails with a message
-    /// instead of hanging. A poll of a search only filters twelve names: a poll that takes a
-    /// third of the shortest latency used here is waiting inside poll (rule 3).
+    /// instead of hanging. A poll of a search only filters twelve names: a poll that takes
+    /// half the shortest latency used here is waiting inside poll (rule 3).
     async fn run(search: Search) -> Vec<&'static str> {
         Harness::new()
             .named("Search")
-            .blocking_threshold(DEFAULT_LATENCY / 3)
+            .blocking_threshold(DEFAULT_LATENCY / 2)
             .run(search.into_future())
             .await
             .output
