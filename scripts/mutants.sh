@@ -12,7 +12,8 @@
 #   lesson-02/src/e02_bell.rs: replace match guard stored.will_wake(cx.waker()) with false in <impl Future for Bell>::poll | why it cannot be seen
 #
 # (the mutant as cargo-mutants prints it, without its line and column, then ` | ` and the reason).
-# Justified survivors do not count against the kill rate, which the script prints at the end.
+# A line `re:REGEX | why` leaves out, untested, every mutant whose name matches REGEX (for code
+# the learner is given, not writes). Neither kind counts against the kill rate printed at the end.
 #
 # For authors only: learners never need cargo-mutants, so the script installs it when missing.
 # It never touches your files: it copies the workspace to target/mutants/LESSON/tree, puts the
@@ -46,6 +47,16 @@ for solution in "$tree/$lesson"/solutions/*.rs; do
     cp "$solution" "$tree/$lesson/src/$(basename "$solution")"
 done
 
+justified_file="$root/$lesson/mutants-justified.txt"
+excludes=()
+if [[ -f "$justified_file" ]]; then
+    while IFS= read -r line; do
+        [[ "$line" == re:* ]] || continue
+        regex=${line#re:}
+        excludes+=(--exclude-re "${regex%% | *}")
+    done <"$justified_file"
+fi
+
 echo "mutants.sh: mutating $lesson's solutions (this takes a while)..." >&2
 set +e
 CARGO_TARGET_DIR="$work/target" cargo mutants \
@@ -58,6 +69,7 @@ CARGO_TARGET_DIR="$work/target" cargo mutants \
     --cargo-test-arg=--test=hidden \
     --no-shuffle \
     --output "$work" \
+    "${excludes[@]+"${excludes[@]}"}" \
     "$@"
 status=$?
 set -e
@@ -68,7 +80,6 @@ if [[ $status -ne 0 && $status -ne 2 && $status -ne 3 ]]; then
 fi
 
 out="$work/mutants.out"
-justified_file="$root/$lesson/mutants-justified.txt"
 strip() { sed -E 's/:[0-9]+:[0-9]+: /: /' "$1" 2>/dev/null || true; }
 count() { [[ -s "$1" ]] && wc -l <"$1" | tr -d ' ' || echo 0; }
 
@@ -79,7 +90,7 @@ missed_all=$(strip "$out/missed.txt")
 justified=()
 if [[ -f "$justified_file" ]]; then
     while IFS= read -r line; do
-        [[ -z "$line" || "$line" == \#* ]] && continue
+        [[ -z "$line" || "$line" == \#* || "$line" == re:* ]] && continue
         justified+=("${line%% | *}")
     done <"$justified_file"
 fi
