@@ -395,3 +395,63 @@ impl Future for Summoned {
         Poll::Pending
     }
 }
+
+#[cfg(test)]
+mod lesson_02_block_tests {
+    use super::*;
+
+    #[test]
+    fn threads_alive_sees_a_new_thread() {
+        let before = threads_alive();
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let t = thread::spawn(move || {
+            let _ = stopped.recv();
+        });
+        assert!(
+            threads_alive() > before,
+            "a thread started and still running must be counted"
+        );
+        drop(stop);
+        t.join().expect("the counted thread");
+    }
+
+    #[test]
+    fn expect_panic_returns_the_message() {
+        let message = expect_panic("it should have panicked", || panic!("gear {}", 7));
+        assert_eq!(message, "gear 7", "the panic's own text comes back");
+    }
+
+    #[test]
+    fn expect_panic_fails_with_the_given_sentence() {
+        let outer = std::panic::catch_unwind(|| expect_panic("no panic: rule X broken", || 1));
+        let payload = outer.expect_err("expect_panic must fail when f does not panic");
+        assert_eq!(
+            panic_message(&*payload),
+            "no panic: rule X broken",
+            "the failure is the caller's sentence"
+        );
+    }
+
+    #[test]
+    fn summoned_logs_woken_and_unwoken_polls() {
+        let (waker, counts) = crate::wakers::counting_waker();
+        let mut fut = Summoned::new(1, Duration::from_millis(5));
+        assert!(poll_with(&mut fut, &waker).is_pending(), "first poll waits");
+        assert!(
+            poll_with(&mut fut, &waker).is_pending(),
+            "an unwoken poll waits"
+        );
+        assert!(
+            wait_for_wakes(&[counts], Duration::from_secs(5), Duration::ZERO),
+            "the summoner thread wakes the stored waker"
+        );
+        let Poll::Ready(log) = poll_with(&mut fut, &waker) else {
+            panic!("after its one wake, Summoned is Ready");
+        };
+        assert_eq!(
+            (log.polls, log.unwoken_polls, log.latencies.len()),
+            (3, 1, 1),
+            "three polls: the first, one without a wake, one answering the wake"
+        );
+    }
+}
