@@ -186,10 +186,12 @@ mod e02_bell {
                     let woken = wait_for_wakes(&[counts], Duration::from_secs(1), Duration::ZERO);
                     assert!(
                         woken,
-                        "lost wakeup (rule 2), round {round}: a ring that came while poll was \
-                         storing its waker (after it had checked 'not rung yet') found no waker \
-                         and woke nobody. Check the flag and store the waker under one lock, the \
-                         same lock ring() takes to set the flag and take the waker"
+                        "lost wakeup (rule 2), round {round}: poll returned Pending, then a ring \
+                         woke nobody. Either poll did not leave its waker where ring() finds it, \
+                         or the ring came while poll was storing it (after it had checked 'not \
+                         rung yet') and found the slot still empty. Check the flag and store the \
+                         waker in one step, under the same lock ring() takes to set the flag and \
+                         take the waker"
                     );
                 }
             },
