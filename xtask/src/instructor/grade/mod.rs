@@ -175,9 +175,7 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
         ));
     }
     let out_dir = std::path::absolute(&args.out).unwrap_or_else(|_| args.out.clone());
-    if let (Ok(o), Ok(s)) = (out_dir.canonicalize(), subs_dir.canonicalize())
-        && o.starts_with(&s)
-    {
+    if collect::out_inside_submissions(&out_dir, subs_dir) {
         return Err(UserError::new(
             "the out folder is inside the submissions folder",
             "choose an out folder elsewhere: grading never writes into submissions",
@@ -189,6 +187,13 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
     let sandbox = Sandbox::detect();
     if !args.quiet {
         sandbox.warn_once();
+        for name in collect::skipped_dirs(subs_dir) {
+            eprintln!(
+                "note: skipping `{}`: folders whose name starts with `.` are not graded \
+                 (rename it if it is a student's)",
+                collect::terminal_safe(&name)
+            );
+        }
     }
 
     // 1–2. Read and police the submissions.
@@ -441,6 +446,8 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
         .iter()
         .map(|ex| (ex.id.clone(), lesson.display_path(&ex.file)))
         .collect();
+    let folders =
+        collect::out_folder_names(&subs.iter().map(|s| s.name.clone()).collect::<Vec<_>>());
     let mut students = Vec::new();
     for (s, sub) in subs.iter().enumerate() {
         let m = member_of[s];
@@ -521,7 +528,7 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
             notes,
         };
         gradebook::write_student(
-            &out_dir.join(safe_dir_name(&sub.name)),
+            &out_dir.join(&folders[s]),
             &lesson.name,
             &grade,
             &files,
@@ -543,15 +550,6 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
         test_time,
         isolation: sandbox.mode.name(),
     })
-}
-
-/// Folder names come from the submissions folder, so they are already valid; this only guards
-/// against names that cannot be a student folder next to the gradebook.
-fn safe_dir_name(name: &str) -> String {
-    match name {
-        "." | ".." | "" | "gradebook.csv" => format!("_{name}"),
-        n => n.to_string(),
-    }
 }
 
 /// Where test binaries are started from. When the sandbox runs them as another uid and the

@@ -335,7 +335,8 @@ pub fn build(
     ])
     .current_dir(&ws.root)
     .env("CARGO_TARGET_DIR", &ws.target_dir);
-    cargo_build::scrub_cargo_env(&mut cmd);
+    // Only PATH, HOME and the toolchain's variables: rustc compiles student code.
+    cargo_build::clean_env(&mut cmd);
     let out = process::run_captured(&mut cmd, timeout, 512 << 20)
         .map_err(|e| UserError::io("cannot run cargo", e))?;
     if out.timed_out {
