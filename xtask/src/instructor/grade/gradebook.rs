@@ -21,6 +21,7 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::course::status::Status;
+use crate::instructor::grade::formats::{self, Format};
 
 /// One test's grade.
 #[derive(Debug, Clone)]
@@ -167,7 +168,14 @@ pub fn gradebook_csv(ids: &[String], grades: &[StudentGrade]) -> String {
     out
 }
 
-fn blocker_text(b: &Blocker, file: &str) -> String {
+/// Rounds points for the JSON files (four decimals: `10 / 3` tests stay readable).
+pub fn round(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+/// Why an exercise was not graded on its own code, for the student (compile errors about the
+/// hidden tests already redacted).
+pub fn blocker_text(b: &Blocker, file: &str) -> String {
     match b {
         Blocker::Missing => format!("No file was found for this exercise (looked for `{file}`)."),
         Blocker::Unchanged => {
@@ -456,18 +464,34 @@ pub fn summary_table(ids: &[String], grades: &[StudentGrade]) -> String {
     s
 }
 
-/// Writes one student's three files into `dir`.
+/// Writes one student's files into `dir`: `results.json` (Gradescope), `feedback.md`,
+/// `junit.xml`, and one more file per platform in `formats` (see
+/// [`crate::instructor::grade::formats`]). Every file is a view of the same `g`.
 pub fn write_student(
     dir: &Path,
     lesson: &str,
     g: &StudentGrade,
     files: &[(String, String)],
+    formats: &[Format],
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let json = serde_json::to_string_pretty(&results_json(g, files)).unwrap_or_default();
-    std::fs::write(dir.join("results.json"), json + "\n")?;
+    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
+    std::fs::write(dir.join("results.json"), pretty(&results_json(g, files)))?;
     std::fs::write(dir.join("feedback.md"), feedback_md(lesson, g, files))?;
     std::fs::write(dir.join("junit.xml"), junit_xml(lesson, g, files))?;
+    for f in formats {
+        let value = match f {
+            Format::Gradescope => continue,
+            Format::Classroom50 => {
+                formats::classroom50_json(g, files, &formats::Classroom50Meta::from_env())
+            }
+            Format::Prairielearn => formats::prairielearn_json(g, files),
+        };
+        std::fs::write(dir.join(f.file_name()), pretty(&value))?;
+    }
+    if formats.contains(&Format::Classroom50) {
+        std::fs::write(dir.join("summary.txt"), formats::classroom50_summary(g) + "\n")?;
+    }
     Ok(())
 }
 
