@@ -129,12 +129,23 @@ fn autograder_packages_for_gradescope_and_actions_feedback() {
 
     // GitHub Classroom is retired: a plain feedback workflow, named as such, remains.
     let run = xtask(course.path(), &["autograder", "classroom", "lesson-90"]);
-    assert_eq!(run.code, 2, "`autograder classroom` must be gone: {}", run.output());
-    let run = xtask(course.path(), &["autograder", "actions-feedback", "lesson-90"]);
+    assert_eq!(
+        run.code,
+        2,
+        "`autograder classroom` must be gone: {}",
+        run.output()
+    );
+    let run = xtask(
+        course.path(),
+        &["autograder", "actions-feedback", "lesson-90"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let yaml =
         std::fs::read_to_string(course.path().join(".github/workflows/feedback.yml")).unwrap();
-    assert!(yaml.contains("run: cargo xtask check lesson-90 e01_add"), "{yaml}");
+    assert!(
+        yaml.contains("run: cargo xtask check lesson-90 e01_add"),
+        "{yaml}"
+    );
     assert!(yaml.contains("not a grade"), "{yaml}");
     assert!(!yaml.contains("classroom-resources"), "{yaml}");
 }
@@ -180,7 +191,13 @@ fn schema_checker_rejects_what_the_platforms_would() {
     let schema = support::schema::load("classroom50-result-v1.schema.json");
     let bad = serde_json::json!({"schema": "classroom50/result/v2", "score": "10", "tests": [{"name": 1}]});
     let problems = support::schema::check(&schema, &bad);
-    for needle in ["schema", "`max-score`", "$.score", "`test-name`", "`name` is not in"] {
+    for needle in [
+        "schema",
+        "`max-score`",
+        "$.score",
+        "`test-name`",
+        "`name` is not in",
+    ] {
         assert!(
             problems.iter().any(|p| p.contains(needle)),
             "the checker must catch {needle}: {problems:?}"
@@ -203,12 +220,24 @@ fn classroom50_and_prairielearn_packages_grade_through_their_scripts() {
     let c50 = work.path().join("c50");
     let run = xtask(
         course.path(),
-        &["autograder", "classroom50", "90", "--out", c50.to_str().unwrap()],
+        &[
+            "autograder",
+            "classroom50",
+            "90",
+            "--out",
+            c50.to_str().unwrap(),
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.output());
     assert!(c50.join("autograder.py").is_file());
-    assert!(c50.join("course/lesson-90/grading/hidden.rs").is_file(), "hidden tests are needed");
-    assert!(!c50.join("course/lesson-90/solutions").exists(), "solutions stay home");
+    assert!(
+        c50.join("course/lesson-90/grading/hidden.rs").is_file(),
+        "hidden tests are needed"
+    );
+    assert!(
+        !c50.join("course/lesson-90/solutions").exists(),
+        "solutions stay home"
+    );
     link_shared(course.path(), &c50.join("course"));
     let repo = work.path().join("student-repo");
     student_repo(&repo);
@@ -223,13 +252,25 @@ fn classroom50_and_prairielearn_packages_grade_through_their_scripts() {
         .env("ASSIGNMENT", "lesson-90")
         .env("SUBMISSION_TAG", "submit/2026-12-01T10-00-00Z-abc1234")
         .env("COMMIT_URL", "https://github.com/o/r/commit/abc1234")
-        .env("RELEASE_URL", "https://github.com/o/r/releases/tag/submit%2F1")
+        .env(
+            "RELEASE_URL",
+            "https://github.com/o/r/releases/tag/submit%2F1",
+        )
         .env_remove("REVIEW_URL");
     let run = run_limited(cmd, "autograder.py", GRADE_LIMIT);
-    assert_eq!(run.code, 0, "autograder.py must exit 0 when grading ran:\n{}", run.output());
+    assert_eq!(
+        run.code,
+        0,
+        "autograder.py must exit 0 when grading ran:\n{}",
+        run.output()
+    );
     let result: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(repo.join("result.json")).unwrap()).unwrap();
-    assert_schema("classroom50-result-v1.schema.json", &result, "Classroom 50 result.json");
+    assert_schema(
+        "classroom50-result-v1.schema.json",
+        &result,
+        "Classroom 50 result.json",
+    );
     assert_eq!(result["score"], 10.0, "e01 solved, e02 wrong: {result:#}");
     assert_eq!(result["max-score"], 15.0);
     assert_eq!(result["classroom"], "rust-2026");
@@ -241,13 +282,22 @@ fn classroom50_and_prairielearn_packages_grade_through_their_scripts() {
     let outputs = std::fs::read_to_string(&gh_output).unwrap();
     assert!(outputs.contains("status=failure\n"), "{outputs}");
     assert!(outputs.contains("summary=10 / 15 points"), "{outputs}");
-    assert!(repo.join("release-body.md").is_file(), "the feedback becomes the release body");
+    assert!(
+        repo.join("release-body.md").is_file(),
+        "the feedback becomes the release body"
+    );
 
     // PrairieLearn: run.sh against a /grade folder, as the container would.
     let pl = work.path().join("pl");
     let run = xtask(
         course.path(),
-        &["autograder", "prairielearn", "90", "--out", pl.to_str().unwrap()],
+        &[
+            "autograder",
+            "prairielearn",
+            "90",
+            "--out",
+            pl.to_str().unwrap(),
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.output());
     let dockerfile = std::fs::read_to_string(pl.join("Dockerfile")).unwrap();
@@ -255,7 +305,10 @@ fn classroom50_and_prairielearn_packages_grade_through_their_scripts() {
     let info: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(pl.join("info.json.example")).unwrap())
             .unwrap();
-    assert_eq!(info["externalGradingOptions"]["entrypoint"], "/gears/run.sh");
+    assert_eq!(
+        info["externalGradingOptions"]["entrypoint"],
+        "/gears/run.sh"
+    );
     link_shared(course.path(), &pl.join("course"));
     let grade_root = work.path().join("grade");
     student_repo(&grade_root.join("student"));
@@ -273,14 +326,28 @@ fn classroom50_and_prairielearn_packages_grade_through_their_scripts() {
             .unwrap_or_else(|e| panic!("results.json is not JSON ({e}): {text}"))
     };
     let results = pl_run(XTASK);
-    assert_schema("prairielearn-results.schema.json", &results, "PrairieLearn results.json");
+    assert_schema(
+        "prairielearn-results.schema.json",
+        &results,
+        "PrairieLearn results.json",
+    );
     assert_eq!(results["gradable"], true);
-    assert_eq!(results["score"], 0.6667, "the same 10 / 15 as a fraction: {results:#}");
+    assert_eq!(
+        results["score"], 0.6667,
+        "the same 10 / 15 as a fraction: {results:#}"
+    );
     let rows = results["tests"].as_array().unwrap();
     let points: f64 = rows.iter().map(|t| t["points"].as_f64().unwrap()).sum();
-    assert!((points - 10.0).abs() < 1e-3, "the rows add up to the graded total: {results:#}");
+    assert!(
+        (points - 10.0).abs() < 1e-3,
+        "the rows add up to the graded total: {results:#}"
+    );
     // A grader that cannot run still leaves a valid, ungradable result.
     let broken = pl_run("/nonexistent/xtask");
-    assert_schema("prairielearn-results.schema.json", &broken, "the failure results.json");
+    assert_schema(
+        "prairielearn-results.schema.json",
+        &broken,
+        "the failure results.json",
+    );
     assert_eq!(broken["gradable"], false);
 }

@@ -138,7 +138,9 @@ fn attacks_score_zero_and_the_reference_scores_full() {
     use std::os::unix::ffi::OsStrExt;
     copy_dir(
         &sol,
-        &subs.join(std::ffi::OsStr::from_bytes(b"lossy \xff")).join("src"),
+        &subs
+            .join(std::ffi::OsStr::from_bytes(b"lossy \xff"))
+            .join("src"),
     );
     std::fs::create_dir_all(subs.join(std::ffi::OsStr::from_bytes(b"lossy \xfe"))).unwrap();
     let escape_name = "esc \u{1b}[2J\u{1b}]0;pwned\u{7}\r";
@@ -217,7 +219,10 @@ fn attacks_score_zero_and_the_reference_scores_full() {
 
     // Folder names: a hidden folder is skipped and said so; two names that read the same get
     // two rows and two out folders; escape codes never reach the terminal raw.
-    assert!(!book.contains_key(".hidden student"), "a `.` folder was graded");
+    assert!(
+        !book.contains_key(".hidden student"),
+        "a `.` folder was graded"
+    );
     assert!(
         stderr.contains("skipping `.hidden student`"),
         "skipping a `.` folder must be said:\n{stderr}"
@@ -233,7 +238,8 @@ fn attacks_score_zero_and_the_reference_scores_full() {
         [0.0, 15.0],
         "two folders whose names read the same must keep their own grades"
     );
-    let fb = |dir: &str| std::fs::read_to_string(out.join(dir).join("feedback.md")).unwrap_or_default();
+    let fb =
+        |dir: &str| std::fs::read_to_string(out.join(dir).join("feedback.md")).unwrap_or_default();
     let totals = [fb("lossy \u{fffd}"), fb("lossy \u{fffd} (2)")];
     assert!(
         totals.iter().any(|t| t.contains("Total: 15 / 15"))
@@ -249,7 +255,10 @@ fn attacks_score_zero_and_the_reference_scores_full() {
         !stdout.contains('\u{1b}') && !stderr.contains('\u{1b}') && !stdout.contains('\u{7}'),
         "a folder name's escape codes reached the terminal raw:\n{stdout:?}"
     );
-    assert!(stdout.contains("esc \\u{1b}[2J"), "escaped name missing:\n{stdout}");
+    assert!(
+        stdout.contains("esc \\u{1b}[2J"),
+        "escaped name missing:\n{stdout}"
+    );
 
     // Plain-words reasons reach the student.
     let feedback = |s: &str| std::fs::read_to_string(out.join(s).join("feedback.md")).unwrap();
@@ -353,9 +362,21 @@ fn usage_errors_are_one_line_and_exit_2() {
             out_inside.to_str().unwrap(),
         ],
     );
-    assert_eq!(run.code, 2, "--out inside the submissions folder must be refused: {}", run.output());
-    assert!(run.stderr.contains("inside the submissions folder"), "{}", run.stderr);
-    assert!(!out_inside.exists(), "the refused out folder was created anyway");
+    assert_eq!(
+        run.code,
+        2,
+        "--out inside the submissions folder must be refused: {}",
+        run.output()
+    );
+    assert!(
+        run.stderr.contains("inside the submissions folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !out_inside.exists(),
+        "the refused out folder was created anyway"
+    );
 
     let empty = work.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();

@@ -154,7 +154,9 @@ fn prairielearn(lesson: &str, out: &Path) -> Result<Outcome> {
     ));
     entries.push((
         "run.sh".into(),
-        PRAIRIELEARN_RUN.replace("@LESSON@", &lesson.name).into_bytes(),
+        PRAIRIELEARN_RUN
+            .replace("@LESSON@", &lesson.name)
+            .into_bytes(),
         0o755,
     ));
     entries.push((
@@ -620,8 +622,15 @@ mod tests {
     fn feedback_workflow_has_one_step_per_exercise_and_no_classroom_actions() {
         let lesson = crate::course::test_lesson("lesson-02", &["e01_ratchet", "e02_bell"]);
         let y = feedback_workflow(&lesson);
-        assert_eq!(y.matches("run: cargo xtask check lesson-02 ").count(), 2, "{y}");
-        assert!(y.contains("run: cargo xtask check lesson-02 e02_bell"), "{y}");
+        assert_eq!(
+            y.matches("run: cargo xtask check lesson-02 ").count(),
+            2,
+            "{y}"
+        );
+        assert!(
+            y.contains("run: cargo xtask check lesson-02 e02_bell"),
+            "{y}"
+        );
         assert!(y.contains("if: ${{ !cancelled() }}"), "{y}");
         assert!(
             !y.contains("classroom-resources") && !y.contains("autograding"),

@@ -684,10 +684,16 @@ mod tests {
     fn what_the_policy_cannot_read_is_a_violation() {
         // An unclosed delimiter or string: proc-macro2 cannot lex it.
         rejects("#!)\n#[path = \"x.rs\"] mod x;", "`#!`");
-        rejects("fn f() { let s = \"never closed; }", "cannot read this file");
+        rejects(
+            "fn f() { let s = \"never closed; }",
+            "cannot read this file",
+        );
         rejects("fn f() { ( }", "cannot read this file");
         // A first line rustc drops as a script line hides what follows from a token reader.
-        rejects("#! r#\"\nconst S: &str = include_str!(\"x\");\n// \"#", "`#!`");
+        rejects(
+            "#! r#\"\nconst S: &str = include_str!(\"x\");\n// \"#",
+            "`#!`",
+        );
         rejects("\u{feff}#!/usr/bin/env run-cargo-script\nfn f() {}", "`#!`");
         // An inner attribute is not a script line.
         assert!(rules("#![allow(dead_code)]\nfn f() {}").is_empty());
@@ -696,7 +702,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_a_violation_not_a_crash() {
-        let src = format!("const X: () = {}{};", "(".repeat(100_000), ")".repeat(100_000));
+        let src = format!(
+            "const X: () = {}{};",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        );
         let found = rules(&src);
         assert!(
             found.iter().any(|m| m.contains("nested more than")),
@@ -720,15 +730,24 @@ mod tests {
             "read_dir",
         );
         rejects("fn f(p: &std::path::Path) -> bool { p.exists() }", "exists");
-        rejects("fn f(p: &std::path::Path) { let _ = p.metadata(); }", "metadata");
-        rejects("fn f(p: &std::path::Path) { let _ = p.canonicalize(); }", "canonicalize");
+        rejects(
+            "fn f(p: &std::path::Path) { let _ = p.metadata(); }",
+            "metadata",
+        );
+        rejects(
+            "fn f(p: &std::path::Path) { let _ = p.canonicalize(); }",
+            "canonicalize",
+        );
         rejects("use std::io::Read;", "`io`");
         rejects("fn f() -> Option<File> { None }", "`File`");
         rejects(
             "#![debugger_visualizer(gdb_script_file = \"../grading/hidden.rs\")]",
             "debugger_visualizer",
         );
-        rejects("#[allow(long_running_const_eval)] const X: u8 = 1;", "long_running_const_eval");
+        rejects(
+            "#[allow(long_running_const_eval)] const X: u8 = 1;",
+            "long_running_const_eval",
+        );
     }
 
     #[test]

@@ -335,12 +335,20 @@ mod tests {
         cmd.env("RUSTFLAGS", "-Dwarnings");
         let out = cmd.output().expect("`env` runs");
         let text = String::from_utf8_lossy(&out.stdout);
-        let keys: Vec<&str> = text.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| k).collect();
+        let keys: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, _)| k)
+            .collect();
         assert!(
-            keys.iter().all(|k| CLEAN_ENV_KEEP.contains(k) || *k == "RUSTFLAGS"),
+            keys.iter()
+                .all(|k| CLEAN_ENV_KEEP.contains(k) || *k == "RUSTFLAGS"),
             "a grading build saw more than it needs: {keys:?}"
         );
-        assert!(text.contains("CARGO_TARGET_DIR=/t"), "a variable set before the clean-up is kept: {text}");
+        assert!(
+            text.contains("CARGO_TARGET_DIR=/t"),
+            "a variable set before the clean-up is kept: {text}"
+        );
         // `cargo test` gives this process CARGO_PKG_NAME: the grading build must not see it.
         assert!(std::env::var_os("CARGO_PKG_NAME").is_some());
         assert!(!keys.contains(&"CARGO_PKG_NAME"), "{keys:?}");

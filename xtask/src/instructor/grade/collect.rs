@@ -194,7 +194,13 @@ pub fn out_inside_submissions(out: &Path, submissions: &Path) -> bool {
             }
             (Some(parent), None) => {
                 // `..` or `.` as the last component: keep it for the walk back.
-                rest.push(existing.components().next_back().map(|c| c.as_os_str()).unwrap_or_default());
+                rest.push(
+                    existing
+                        .components()
+                        .next_back()
+                        .map(|c| c.as_os_str())
+                        .unwrap_or_default(),
+                );
                 existing = parent;
             }
             _ => return false,
@@ -332,17 +338,36 @@ mod tests {
 
     #[test]
     fn folder_names_stay_distinct_safe_and_printable() {
-        let names: Vec<String> = ["ada", "Ada", "gradebook.csv", "_gradebook.csv", "a/b", "a_b", "x\u{1b}[2J"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let names: Vec<String> = [
+            "ada",
+            "Ada",
+            "gradebook.csv",
+            "_gradebook.csv",
+            "a/b",
+            "a_b",
+            "x\u{1b}[2J",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let folders = out_folder_names(&names);
         let mut unique = folders.iter().map(|f| f.to_lowercase()).collect::<Vec<_>>();
         unique.sort();
         unique.dedup();
-        assert_eq!(unique.len(), names.len(), "two students share an out folder: {folders:?}");
-        assert!(folders.iter().all(|f| !f.contains('/') && !f.chars().any(char::is_control)));
-        assert_eq!(terminal_safe("x\u{1b}[2J\r\u{202e}"), "x\\u{1b}[2J\\u{d}\\u{202e}");
+        assert_eq!(
+            unique.len(),
+            names.len(),
+            "two students share an out folder: {folders:?}"
+        );
+        assert!(
+            folders
+                .iter()
+                .all(|f| !f.contains('/') && !f.chars().any(char::is_control))
+        );
+        assert_eq!(
+            terminal_safe("x\u{1b}[2J\r\u{202e}"),
+            "x\\u{1b}[2J\\u{d}\\u{202e}"
+        );
         assert_eq!(terminal_safe("Zoë Ünal"), "Zoë Ünal");
     }
 
@@ -358,7 +383,11 @@ mod tests {
         assert_eq!(dirs.len(), 3, "{dirs:?}");
         let mut shown: Vec<&String> = dirs.iter().map(|d| &d.0).collect();
         shown.dedup();
-        assert_eq!(shown.len(), 3, "two folders got one gradebook row: {dirs:?}");
+        assert_eq!(
+            shown.len(),
+            3,
+            "two folders got one gradebook row: {dirs:?}"
+        );
         assert_eq!(skipped_dirs(tmp.path()), vec![".git".to_string()]);
     }
 
@@ -373,7 +402,10 @@ mod tests {
         assert!(!out_inside_submissions(&tmp.path().join("out"), &subs));
         assert!(!out_inside_submissions(&subs.join("../out"), &subs));
         std::os::unix::fs::symlink(&subs, tmp.path().join("link")).unwrap();
-        assert!(out_inside_submissions(&tmp.path().join("link/new/out"), &subs));
+        assert!(out_inside_submissions(
+            &tmp.path().join("link/new/out"),
+            &subs
+        ));
     }
 
     #[test]

@@ -173,7 +173,11 @@ fn visible_output(t: &TestGrade, blocked: Option<String>) -> String {
 }
 
 /// Classroom 50's `result.json` (`classroom50/result/v1`).
-pub fn classroom50_json(g: &StudentGrade, files: &[(String, String)], meta: &Classroom50Meta) -> Value {
+pub fn classroom50_json(
+    g: &StudentGrade,
+    files: &[(String, String)],
+    meta: &Classroom50Meta,
+) -> Value {
     let tests: Vec<Value> = rows(g, files)
         .into_iter()
         .map(|r| {
@@ -294,11 +298,21 @@ mod tests {
         let g = grade();
         let c = classroom50_json(&g, &files(), &Classroom50Meta::default());
         let p = prairielearn_json(&g, &files());
-        assert_eq!(c["score"], 5.0, "Classroom 50 total must be the graded total");
+        assert_eq!(
+            c["score"], 5.0,
+            "Classroom 50 total must be the graded total"
+        );
         assert_eq!(c["max-score"], 15.0);
-        assert_eq!(p["score"], 0.3333, "PrairieLearn's score is the same total as a fraction");
+        assert_eq!(
+            p["score"], 0.3333,
+            "PrairieLearn's score is the same total as a fraction"
+        );
         let rows = c["tests"].as_array().unwrap();
-        assert_eq!(rows.len(), 3, "one row per test, one per exercise without tests");
+        assert_eq!(
+            rows.len(),
+            3,
+            "one row per test, one per exercise without tests"
+        );
         let sum: f64 = rows.iter().map(|r| r["score"].as_f64().unwrap()).sum();
         assert_eq!(sum, 5.0, "the rows add up to the total");
         assert!(

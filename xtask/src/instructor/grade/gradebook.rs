@@ -490,7 +490,10 @@ pub fn write_student(
         std::fs::write(dir.join(f.file_name()), pretty(&value))?;
     }
     if formats.contains(&Format::Classroom50) {
-        std::fs::write(dir.join("summary.txt"), formats::classroom50_summary(g) + "\n")?;
+        std::fs::write(
+            dir.join("summary.txt"),
+            formats::classroom50_summary(g) + "\n",
+        )?;
     }
     Ok(())
 }
@@ -581,18 +584,30 @@ mod tests {
         let rendered = "error: this arithmetic operation will overflow\n  --> lesson-09/tests/../grading/hidden.rs:7:13\n   |\n 7 |         assert_eq!(add(1 << 40, 1 << 40), 1 << 41);\n   |                    ^^^^^^^ attempt to shift left\n\nerror[E0308]: mismatched types\n --> lesson-09/src/e01_a.rs:3:5\n  |\n3 |     a + b\n  |     ^^^^^ expected `u64`\n\nnote: required by a bound\n  --> lesson-09/grading/hidden.rs:2:1\n   |\n 2 | fn secret_helper() {}\n";
         let out = redact_hidden(rendered);
         assert!(!out.contains("1 << 40"), "hidden source leaked: {out}");
-        assert!(!out.contains("secret_helper"), "hidden source leaked: {out}");
+        assert!(
+            !out.contains("secret_helper"),
+            "hidden source leaked: {out}"
+        );
         assert!(out.contains(HIDDEN_DOES_NOT_COMPILE), "{out}");
         assert_eq!(out.matches(HIDDEN_DOES_NOT_COMPILE).count(), 1, "{out}");
-        assert!(out.contains("src/e01_a.rs:3:5"), "the student's own error stays: {out}");
+        assert!(
+            out.contains("src/e01_a.rs:3:5"),
+            "the student's own error stays: {out}"
+        );
         let mut g = sample();
         g.exercises[1].blocker = Some(Blocker::CompileError(rendered.into()));
         let md = feedback_md("lesson-09", &g, &files());
         let json = results_json(&g, &files()).to_string();
         let xml = junit_xml("lesson-09", &g, &files());
         for (what, text) in [("feedback", md), ("results", json), ("junit", xml)] {
-            assert!(!text.contains("1 &lt;&lt; 40") && !text.contains("1 << 40"), "{what} leaked hidden source");
-            assert!(text.contains("a hidden test does not compile"), "{what} lacks the plain line");
+            assert!(
+                !text.contains("1 &lt;&lt; 40") && !text.contains("1 << 40"),
+                "{what} leaked hidden source"
+            );
+            assert!(
+                text.contains("a hidden test does not compile"),
+                "{what} lacks the plain line"
+            );
         }
     }
 
