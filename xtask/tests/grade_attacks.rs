@@ -280,6 +280,7 @@ fn attacks_score_zero_and_the_reference_scores_full() {
     assert!(feedback("debugger_visualizer").contains("`debugger_visualizer`"));
     assert!(feedback("path_read_dir").contains("`read_dir`"));
     assert!(feedback("unsound_25860").contains("rust-lang/rust#25860"));
+    assert!(feedback("unsound_25860_struct").contains("rust-lang/rust#25860"));
     // A submission whose API breaks only the hidden tests: told so, shown none of their code.
     for file in ["feedback.md", "results.json", "junit.xml"] {
         let text = std::fs::read_to_string(out.join("hidden_api_mismatch").join(file)).unwrap();

@@ -37,8 +37,8 @@
 //!   `type_length_limit`, `long_running_const_eval`, `no_std`, `no_core`, `no_main`,
 //!   `crate_type`, `crate_name`);
 //! - the shapes of known soundness holes of rustc reachable from safe code (see
-//!   [`soundness`]): `&'a &'b T`, a `&&T` static, function pointer types with named
-//!   lifetimes, `for<'a, 'b>`.
+//!   [`soundness`]): `&'a &'b T`, a `&&T` static, function pointer types that name a
+//!   lifetime, infer a parameter or return a reference, `for<'a, 'b>`.
 //!
 //! ## Fail closed
 //!
@@ -327,7 +327,9 @@ fn rule_for(name: &str, in_attr: bool, allowed: &dyn Fn(&str) -> bool) -> Option
 ///
 /// * rust-lang/rust#25860 (implied bounds of nested references): a `&'a &'b T` type, a
 ///   `&&` static or constant (the `'static` witness the exploit passes), and a function
-///   pointer type that names lifetimes (`fn(&'a T) -> &'b T`, where the implied bound is lost);
+///   pointer type that names a lifetime, infers a parameter or returns a reference
+///   (`fn(_, &'x T) -> &'b T`: the coercion where the implied bound is lost — also reached
+///   through a struct with a lifetime instead of a nested reference);
 /// * the same hole through higher-ranked bounds with two or more lifetimes
 ///   (`for<'a, 'b>`; rust-lang/rust#84591, #100051 are variants).
 ///
@@ -438,11 +440,14 @@ mod soundness {
                     });
                 }
             }
-            // A function pointer type naming lifetimes: `fn(&'a T) -> &'b T`.
+            // A function pointer type that names a lifetime (`'static` too), infers a
+            // parameter (`_`) or returns a reference: `fn(_, &'x T) -> &'b T`,
+            // `fn(_, &T) -> &'static T`. Coercing a function with implied bounds to such a
+            // type is how #25860 forgets the bound.
             if at(i) == "fn" && at(i + 1) == "(" {
                 let mut depth = 0;
                 let mut j = i + 1;
-                let mut named = false;
+                let mut suspicious = false;
                 loop {
                     match at(j) {
                         "(" => depth += 1,
@@ -452,37 +457,33 @@ mod soundness {
                                 break;
                             }
                         }
+                        "_" => suspicious = true,
                         "" => break,
                         _ => {}
                     }
-                    if let Some(name) = lifetime(j)
-                        && name != "static"
-                        && name != "_"
-                    {
-                        named = true;
+                    if lifetime(j).is_some_and(|name| name != "_") {
+                        suspicious = true;
                     }
                     j += 1;
                 }
-                // The return type too: `-> &'b T`.
+                // The return type: `-> &T`, `-> &'b T`, `-> Wrap<'b>`.
                 if at(j + 1) == "-" && at(j + 2) == ">" {
                     let mut k = j + 3;
                     while k < toks.len() && !matches!(at(k), ";" | "=" | "{" | ")" | ",") {
-                        if let Some(name) = lifetime(k)
-                            && name != "static"
-                            && name != "_"
-                        {
-                            named = true;
+                        if at(k) == "&" || lifetime(k).is_some_and(|name| name != "_") {
+                            suspicious = true;
                         }
                         k += 1;
                     }
                 }
-                if named {
+                if suspicious {
                     out.push(Violation {
                         line,
-                        message: "a function pointer type with named lifetimes (`fn(&'a T) -> \
-                            &'b T`) is not allowed in exercise files: it is how a known compiler \
-                            soundness bug (rust-lang/rust#25860) is reached; use a closure or \
-                            `'_`"
+                        message: "a function pointer type that names a lifetime, infers a \
+                            parameter (`_`) or returns a reference (`fn(_, &T) -> &'b T`) is \
+                            not allowed in exercise files: it is how a known compiler \
+                            soundness bug (rust-lang/rust#25860) is reached; use a closure, or \
+                            a function pointer over owned values (`fn(u8) -> u8`)"
                             .into(),
                     });
                 }
@@ -757,7 +758,7 @@ mod tests {
             const UNIT: &&() = &&();
             fn translate<'a, 'b, T: ?Sized>(_: &'a &'b (), v: &'b T) -> &'a T { v }
             pub fn expand<'a, 'b, T: ?Sized>(x: &'a T) -> &'b T {
-                let f: fn(_, &'a T) -> &'b T = translate;
+                let f: for<'x> fn(_, &'x T) -> &'b T = translate;
                 f(UNIT, x)
             }";
         let found = rules(exploit);
@@ -768,6 +769,17 @@ mod tests {
             );
         }
         rejects("static S: &'static &'static () = &&();", "`&&T`");
+        // The same hole without nested references: a struct carries the implied bound.
+        rejects(
+            "struct W<'b>(&'b ());
+             const C: &W<'static> = &W(&());
+             fn t<'a, 'b, T: ?Sized>(_: &'a W<'b>, v: &'b T) -> &'a T { v }
+             pub fn expand<T: ?Sized>(x: &T) -> &'static T {
+                 let f: fn(_, &T) -> &'static T = t;
+                 f(C, x)
+             }",
+            "function pointer",
+        );
         rejects("fn f<'a, 'b>(x: &'a mut &'b u8) {}", "`&'a &'b T`");
         rejects(
             "fn f<F>(f: F) where F: for<'a, 'b> Fn(&'a u8, &'b u8) {}",
@@ -777,7 +789,7 @@ mod tests {
         let honest = "
             struct Guard<'a> { slot: &'a mut Option<u8> }
             fn first<'a>(xs: &'a [&'a str]) -> &'a str { xs[0] }
-            fn pick(f: fn(u8) -> u8, g: fn(&'_ str) -> usize) -> u8 { f(g(\"x\") as u8) }
+            fn pick(f: fn(u8) -> u8, g: fn(&str) -> usize) -> u8 { f(g(\"x\") as u8) }
             fn each<F>(f: F) where F: for<'a> Fn(&'a str) {}
             fn two(a: &&u8) -> u8 { **a }";
         assert_eq!(rules(honest), Vec::<String>::new());
