@@ -57,11 +57,11 @@ enum Command {
     Solution(learner::solution::Args),
     /// Prove the course sound (docs/FORMAT.md "What verify proves").
     Verify(author::verify::Args),
-    /// Instructor: package grading for Gradescope or GitHub Classroom.
+    /// Instructor: package grading for Gradescope, Classroom 50 or PrairieLearn (or Actions feedback).
     Autograder(instructor::autograder::Args),
     /// Instructor: write the student edition (no solutions, hidden tests or mistakes).
     Export(instructor::export::Args),
-    /// Instructor: grade every submission of a lesson (gradebook, feedback, Gradescope JSON).
+    /// Instructor: grade every submission of a lesson (gradebook, feedback, platform JSON).
     Grade(instructor::grade::Args),
     /// Run an exercise's visible tests with the harness timelines printed.
     Trace(learner::trace::Args),

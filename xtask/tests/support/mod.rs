@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+pub mod schema;
+
 use sha2::{Digest, Sha256};
 use wait_timeout::ChildExt;
 
