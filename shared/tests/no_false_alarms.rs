@@ -5,9 +5,10 @@ use std::sync::mpsc;
 use std::task::{Poll, Waker};
 use std::time::Duration;
 
+use shared::Diagnosis;
 use shared::Harness;
 use shared::test_futures::{ReadyAfter, WakeFromThread, YieldOnce};
-use support::Spinner;
+use support::{ComputesInPoll, SleepsInPoll, Spinner};
 
 /// The bar: a thread-woken future, 1,000 times, while another thread
 /// keeps a core busy. Any false lost-wakeup or blocking report fails the test.
@@ -120,4 +121,71 @@ async fn multi_thread_runtime_with_real_sleeps() {
         total += handle.await.unwrap().output;
     }
     assert_eq!(total, (0..20).sum());
+}
+
+/// Two spinning threads beside the test (with its own threads, more runnable threads than this
+/// machine has cores): quick polls get preempted, and preemption is never called blocking.
+#[test]
+fn quick_polls_are_never_called_blocking_beside_spinning_threads() {
+    let _spinners = [Spinner::start(), Spinner::start(), Spinner::start()];
+    let harness = Harness::new().blocking_threshold(Duration::from_millis(2));
+    let mut rounds = 0u32;
+    let start = std::time::Instant::now();
+    // Bounded in rounds and in time: enough polls that some are surely preempted.
+    while rounds < 3_000 && start.elapsed() < Duration::from_secs(3) {
+        rounds += 1;
+        let run = harness
+            .try_block_on(ReadyAfter::new(3, rounds))
+            .unwrap_or_else(|failure| {
+                panic!("round {rounds}: a quick poll was flagged:\n{failure}")
+            });
+        assert_eq!(
+            run.output, rounds,
+            "the harness must return the future's output"
+        );
+    }
+}
+
+/// Extra wakes are harmless: a future woken twice per Pending, and once more on the poll that
+/// returns Ready (a legal spurious wake), passes.
+#[test]
+fn extra_and_spurious_wakes_are_not_failures() {
+    let mut polls = 0;
+    let run = Harness::new().block_on(std::future::poll_fn(|cx| {
+        polls += 1;
+        cx.waker().wake_by_ref();
+        cx.waker().wake_by_ref();
+        if polls == 3 {
+            Poll::Ready(polls)
+        } else {
+            Poll::Pending
+        }
+    }));
+    assert_eq!((run.output, run.polls), (3, 3), "three polls, then Ready");
+}
+
+/// Under load the two slow kinds are still told apart: sleeping is rule 3, computing rule 4.
+#[test]
+fn under_load_sleeping_is_rule_3_and_computing_is_rule_4() {
+    let _spinners = [Spinner::start(), Spinner::start()];
+    let sleeper = Harness::new()
+        .try_block_on(SleepsInPoll(Duration::from_millis(60)))
+        .unwrap_err();
+    assert!(
+        matches!(sleeper.diagnosis, Diagnosis::BlockingPoll { .. }),
+        "{sleeper}"
+    );
+    assert_eq!(
+        sleeper.rule(),
+        Some(3),
+        "a sleep inside poll is blocking:\n{sleeper}"
+    );
+    let cruncher = Harness::new()
+        .try_block_on(ComputesInPoll(Duration::from_millis(60)))
+        .unwrap_err();
+    assert_eq!(
+        cruncher.rule(),
+        Some(4),
+        "a long computation is a slow poll:\n{cruncher}"
+    );
 }

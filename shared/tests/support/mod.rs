@@ -91,11 +91,10 @@ impl Future for ComputesInPoll {
     }
 }
 
-/// CPU time of this thread so far (Linux), from /proc/thread-self/schedstat.
+/// CPU time of this thread so far (getrusage: no /proc needed; `None` where unsupported).
 fn thread_cpu() -> Option<Duration> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let nanos = text.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(nanos))
+    let cpu = shared::cpu::Usage::this_thread().cpu;
+    (cfg!(target_os = "linux")).then_some(cpu)
 }
 
 /// Busy polling: wakes itself before every Pending, never finishes.
