@@ -2,24 +2,14 @@
 //! `cargo xtask check` can report `e01_lazy_futures::...` per exercise.
 //!
 //! Most tests run on a paused tokio clock: sleeps cost no real time and `tokio::time::Instant`
-//! measures *virtual* time exactly. Anything that could wait forever on wrong code is wrapped in a
-//! `timeout`, so a mistake fails with a message instead of hanging.
-
-use std::future::Future;
-use std::time::Duration;
-
-/// Awaits `fut`, failing the test with `what` if it has not finished after 10 s (virtual time under
-/// a paused clock, so a stuck future fails at once).
-async fn within<F: Future>(what: &str, fut: F) -> F::Output {
-    match tokio::time::timeout(Duration::from_secs(10), fut).await {
-        Ok(output) => output,
-        Err(_) => panic!("{what} never finished: is something waiting that nobody will wake?"),
-    }
-}
+//! measures *virtual* time exactly. Anything that could wait forever on wrong code is awaited
+//! through `shared::testing::finishes`, which watches both clocks: a future that waits for
+//! something nobody will do fails at once (the paused clock jumps to the limit), and one that keeps
+//! the runtime busy without finishing (a loop around `yield_now`) fails after a few real seconds.
 
 mod e01_lazy_futures {
-    use super::within;
     use lesson_01::e01_lazy_futures::*;
+    use shared::testing::finishes as within;
 
     #[tokio::test(start_paused = true)]
     async fn steps_happen_in_order() {
@@ -42,10 +32,11 @@ mod e01_lazy_futures {
             "calling an async fn only builds a future; nothing may be written yet"
         );
         let total = within("checkout", pending_checkout).await;
-        assert_eq!(total, 40);
+        assert_eq!(total, 40, "the total is the sum of the prices");
         assert_eq!(
             journal.entries(),
-            ["reserved 1 items", "charged 40", "receipt 40"]
+            ["reserved 1 items", "charged 40", "receipt 40"],
+            "once awaited, every step runs, each finished before the next starts"
         );
     }
 
@@ -59,14 +50,22 @@ mod e01_lazy_futures {
             "a future that is never polled never runs, even partly"
         );
         // And the function still works afterwards.
-        assert_eq!(within("checkout", checkout(&journal, &[7])).await, 7);
-        assert_eq!(journal.entries()[0], "reserved 1 items");
+        assert_eq!(
+            within("checkout", checkout(&journal, &[7])).await,
+            7,
+            "the total is the sum of the prices"
+        );
+        assert_eq!(
+            journal.entries(),
+            ["reserved 1 items", "charged 7", "receipt 7"],
+            "only the awaited checkout may write, and all of its steps"
+        );
     }
 }
 
 mod e02_concurrent_awaits {
-    use super::within;
     use lesson_01::e02_concurrent_awaits::*;
+    use shared::testing::finishes as within;
     use std::time::Duration;
     use tokio::time::Instant;
 
@@ -85,7 +84,11 @@ mod e02_concurrent_awaits {
         let start = Instant::now();
         let page = within("load_dashboard", load_dashboard(&backend, 7)).await;
         let took = start.elapsed();
-        assert_eq!(page, expected(7).await);
+        assert_eq!(
+            page,
+            expected(7).await,
+            "the dashboard holds the profile, orders and tips of the user asked for"
+        );
         assert!(
             took < Duration::from_millis(510),
             "took {took:?} of virtual time: the three fetches ran one after another \
@@ -120,8 +123,8 @@ mod e02_concurrent_awaits {
 }
 
 mod e03_async_fn_desugared {
-    use super::within;
     use lesson_01::e03_async_fn_desugared::*;
+    use shared::testing::finishes as within;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[tokio::test(start_paused = true)]
@@ -133,9 +136,21 @@ mod e03_async_fn_desugared {
             0,
             "calling tick() must not touch the counter: the body belongs inside the async block"
         );
-        assert_eq!(within("tick", first).await, 1);
-        assert_eq!(within("tick", tick(&counter)).await, 2);
-        assert_eq!(counter.load(Ordering::SeqCst), 2);
+        assert_eq!(
+            within("tick", first).await,
+            1,
+            "awaiting tick() adds one and returns the new value"
+        );
+        assert_eq!(
+            within("tick", tick(&counter)).await,
+            2,
+            "awaiting tick() adds one and returns the new value"
+        );
+        assert_eq!(
+            counter.load(Ordering::SeqCst),
+            2,
+            "two ticks awaited, two added"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -156,7 +171,12 @@ mod e03_async_fn_desugared {
             Some("teal"),
             "the lookup must see the store as it is when awaited"
         );
-        assert_eq!(store.reads(), 1);
+        assert_eq!(
+            store.reads(),
+            1,
+            "one awaited lookup reads the store exactly once: read inside the async block, and \
+             only there"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -172,14 +192,22 @@ mod e03_async_fn_desugared {
         let found = within("spawned lookup", handle)
             .await
             .expect("lookup task panicked");
-        assert_eq!(found.as_deref(), Some("42"));
-        assert_eq!(within("lookup", lookup(&store, "missing")).await, None);
+        assert_eq!(
+            found.as_deref(),
+            Some("42"),
+            "a spawned lookup finds the value through its own handle to the store"
+        );
+        assert_eq!(
+            within("lookup", lookup(&store, "missing")).await,
+            None,
+            "a missing key is None"
+        );
     }
 }
 
 mod e04_spawn_tasks {
-    use super::within;
     use lesson_01::e04_spawn_tasks::*;
+    use shared::testing::finishes as within;
     use std::time::Duration;
     use tokio::time::{Instant, sleep};
 
@@ -193,9 +221,17 @@ mod e04_spawn_tasks {
             ["cat.png"],
             "a spawned task runs on its own: it must be done after 30 ms, though nobody awaited it"
         );
-        assert!(handle.is_finished());
+        assert!(
+            handle.is_finished(),
+            "the upload is recorded, so its task must have finished: return the JoinHandle of \
+             the spawned upload itself"
+        );
         let bytes = within("the upload's JoinHandle", handle).await;
-        assert_eq!(bytes.expect("the upload task panicked"), 2048);
+        assert_eq!(
+            bytes.expect("the upload task panicked"),
+            2048,
+            "awaiting the handle gives the upload's bytes"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -224,7 +260,12 @@ mod e04_spawn_tasks {
         assert_eq!(total, 123, "the total of every file's bytes");
         let mut sent = outbox.sent();
         sent.sort();
-        assert_eq!(sent, ["a.jpg", "b.jpg", "c.jpg"]);
+        assert_eq!(
+            sent,
+            ["a.jpg", "b.jpg", "c.jpg"],
+            "when upload_all returns, every upload must be done (took {took:?}): await every \
+             JoinHandle before returning; the total comes from the uploads' results"
+        );
         assert!(
             took < Duration::from_millis(45),
             "took {took:?} of virtual time: the uploads ran one after another (75 ms). \
@@ -234,8 +275,8 @@ mod e04_spawn_tasks {
 }
 
 mod e05_blocking {
-    use super::within;
     use lesson_01::e05_blocking::*;
+    use shared::testing::{TIMER_TICK, finishes as within, finishes_within};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::Duration;
@@ -258,19 +299,33 @@ mod e05_blocking {
 
     #[tokio::test(start_paused = true)]
     async fn cool_down_lets_the_heartbeat_beat() {
+        let period = Duration::from_millis(50);
         let ticks = heartbeat(Duration::from_millis(5)).await;
         let before = ticks.load(Ordering::SeqCst);
         let start = tokio::time::Instant::now();
-        within("cool_down", cool_down(Duration::from_millis(50))).await;
+        // A long virtual limit: a cool-down that counts on the wrong clock runs up virtual time
+        // fast, and should be told so below, not that it never finished.
+        finishes_within("cool_down", Duration::from_secs(3600), cool_down(period)).await;
+        let took = start.elapsed();
         let beats = ticks.load(Ordering::SeqCst) - before;
+        assert!(
+            took >= period,
+            "cool_down(50 ms) returned after {took:?} on tokio's clock, so it did not wait on \
+             tokio's timer. A wait in real time is invisible to the runtime: std::thread::sleep \
+             (which also holds the thread, so no other task runs meanwhile), or a sleep on the \
+             blocking pool (while a blocking task runs, tokio's paused test clock stands still). \
+             Wait with tokio::time::sleep(period).await"
+        );
+        assert!(
+            took <= period + 2 * TIMER_TICK,
+            "cool_down(50 ms) took {took:?} of tokio time: far longer than its period, so it \
+             measured the wait on a clock other than tokio's (std::time::Instant?) while sleeping \
+             on tokio's. Wait with one tokio::time::sleep(period).await"
+        );
         assert!(
             beats >= 5,
             "the heartbeat (every 5 ms, same thread) beat {beats} times during a 50 ms cool-down: \
-             the cool-down held the thread instead of giving it back"
-        );
-        assert!(
-            start.elapsed() >= Duration::from_millis(50),
-            "cool_down must still wait the whole period"
+             the cool-down kept the thread busy instead of waiting on a timer"
         );
     }
 
@@ -284,19 +339,20 @@ mod e05_blocking {
         assert_eq!(
             hash,
             legacy_digest(&data, Duration::ZERO),
-            "same result as the library"
+            "digest returns what legacy_digest computes for the same data"
         );
         assert!(
             beats >= 3,
             "the heartbeat (every 2 ms, same thread) beat {beats} times during a 40 ms digest: \
-             the blocking call ran on the async thread"
+             the blocking call ran on the async thread. Run it with \
+             tokio::task::spawn_blocking and await the handle"
         );
     }
 }
 
 mod e06_bounded_concurrency {
-    use super::within;
     use lesson_01::e06_bounded_concurrency::*;
+    use shared::testing::finishes as within;
     use std::future::Future;
     use std::pin::Pin;
     use std::sync::Arc;
@@ -337,9 +393,17 @@ mod e06_bounded_concurrency {
         let out = within("run_bounded", run_bounded(inputs, 3, timed_job(&gauge))).await;
         let took = start.elapsed();
         let peak = gauge.max.load(Ordering::SeqCst);
-        assert!(peak <= 3, "{peak} jobs ran at once; the limit is 3");
+        assert!(
+            peak <= 3,
+            "{peak} jobs ran at once; the limit is 3: a job may only start while it holds a \
+             permit, and keeps it until it is done"
+        );
         assert_eq!(peak, 3, "only {peak} jobs ran at once; use all 3 slots");
-        assert_eq!(out, (0..12).map(|i| i * 10).collect::<Vec<_>>());
+        assert_eq!(
+            out,
+            (0..12).map(|i| i * 10).collect::<Vec<_>>(),
+            "one output per input, in input order"
+        );
         assert_eq!(
             took,
             Duration::from_millis(40),
@@ -356,9 +420,11 @@ mod e06_bounded_concurrency {
         let out = within("run_bounded", run_bounded(inputs, 2, timed_job(&gauge))).await;
         let took = start.elapsed();
         assert_eq!(out, [10, 20, 30, 40, 50], "outputs in input order");
+        let peak = gauge.max.load(Ordering::SeqCst);
         assert!(
-            gauge.max.load(Ordering::SeqCst) <= 2,
-            "more than 2 jobs ran at once"
+            peak <= 2,
+            "{peak} jobs ran at once; the limit is 2: a job may only start while it holds a \
+             permit, and keeps it until it is done"
         );
         assert_eq!(
             took,
