@@ -7,10 +7,30 @@
 //! future waits for something nobody will do, and after a few real seconds when it keeps the
 //! runtime busy without finishing.
 
-use shared::testing::within;
+use shared::testing::{quiet_panic, within};
+
+/// Runs `f`, and turns a panic inside Tokio into a failure that names the exercise's promise:
+/// Tokio's own sentence ("timers are disabled") names Tokio's rule, not what to change.
+fn explained<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    match quiet_panic(f) {
+        Ok(value) => value,
+        Err(tokio) if tokio.contains("timers are disabled") => panic!(
+            "{what}: a sleep found no timer driver (Tokio: \"{tokio}\"). A runtime only has \
+             the drivers you enable: call .enable_all() on the Builder"
+        ),
+        Err(tokio) if tokio.contains("within a runtime") || tokio.contains("drop a runtime") => {
+            panic!(
+                "{what}: Tokio refused to start or drop a runtime inside another one (\"{tokio}\"). \
+                 Check Handle::try_current() first, and return Err(NestedRuntime) before \
+                 building anything"
+            )
+        }
+        Err(other) => panic!("{what} panicked: {other}"),
+    }
+}
 
 mod e01_hand_built_runtimes {
-    use super::within;
+    use super::{explained, within};
     use lesson_03::e01_hand_built_runtimes::*;
     use std::time::{Duration, Instant};
     use tokio::runtime::{Handle, RuntimeFlavor};
@@ -20,19 +40,21 @@ mod e01_hand_built_runtimes {
     #[test]
     fn current_thread_runtime_runs_tasks_on_the_calling_thread() {
         within(LIMIT, "a 1 ms sleep never finished", || {
-            let rt = current_thread_runtime();
+            let rt = explained("current_thread_runtime()", current_thread_runtime);
             assert_eq!(
                 rt.handle().runtime_flavor(),
                 RuntimeFlavor::CurrentThread,
                 "current_thread_runtime() must use Builder::new_current_thread()"
             );
             let caller = std::thread::current().id();
-            let task_thread = rt.block_on(async {
-                // Needs the timer driver: panics with "timers are disabled" without it.
-                tokio::time::sleep(Duration::from_millis(1)).await;
-                tokio::spawn(async { std::thread::current().id() })
-                    .await
-                    .expect("the spawned task failed")
+            let task_thread = explained("a 1 ms sleep on current_thread_runtime()", || {
+                rt.block_on(async {
+                    // Needs the timer driver: panics with "timers are disabled" without it.
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                    tokio::spawn(async { std::thread::current().id() })
+                        .await
+                        .expect("the spawned task failed")
+                })
             });
             assert_eq!(
                 task_thread, caller,
@@ -45,7 +67,9 @@ mod e01_hand_built_runtimes {
     fn multi_thread_runtime_has_the_requested_named_workers() {
         within(LIMIT, "the multi_thread runtime did not finish", || {
             // Three, not the machine's core count: a runtime left at its default must not pass.
-            let rt = multi_thread_runtime(3, "gear-worker");
+            let rt = explained("multi_thread_runtime(3, ..)", || {
+                multi_thread_runtime(3, "gear-worker")
+            });
             assert_eq!(
                 rt.handle().runtime_flavor(),
                 RuntimeFlavor::MultiThread,
@@ -57,16 +81,18 @@ mod e01_hand_built_runtimes {
                 "asked for 3 worker threads: pass `workers` to Builder::worker_threads (the \
                  default is one per CPU core)"
             );
-            let name = rt.block_on(async {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-                tokio::spawn(async {
-                    std::thread::current()
-                        .name()
-                        .unwrap_or("<unnamed>")
-                        .to_string()
+            let name = explained("a 1 ms sleep on multi_thread_runtime(..)", || {
+                rt.block_on(async {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                    tokio::spawn(async {
+                        std::thread::current()
+                            .name()
+                            .unwrap_or("<unnamed>")
+                            .to_string()
+                    })
+                    .await
+                    .expect("the spawned task failed")
                 })
-                .await
-                .expect("the spawned task failed")
             });
             assert_eq!(
                 name, "gear-worker",
@@ -78,9 +104,11 @@ mod e01_hand_built_runtimes {
     #[test]
     fn tokio_main_equivalent_is_multi_threaded_with_timers() {
         let (flavor, value) = within(LIMIT, "run_like_tokio_main never returned", || {
-            run_like_tokio_main(async {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-                (Handle::current().runtime_flavor(), 42)
+            explained("run_like_tokio_main with a 1 ms sleep", || {
+                run_like_tokio_main(async {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                    (Handle::current().runtime_flavor(), 42)
+                })
             })
         });
         assert_eq!(
@@ -101,10 +129,12 @@ mod e01_hand_built_runtimes {
             LIMIT,
             "an hour-long sleep really slept: is the clock paused (start_paused)?",
             || {
-                run_like_paused_tokio_test(async {
-                    let start = tokio::time::Instant::now();
-                    tokio::time::sleep(Duration::from_secs(3600)).await;
-                    (Handle::current().runtime_flavor(), start.elapsed())
+                explained("run_like_paused_tokio_test with an hour-long sleep", || {
+                    run_like_paused_tokio_test(async {
+                        let start = tokio::time::Instant::now();
+                        tokio::time::sleep(Duration::from_secs(3600)).await;
+                        (Handle::current().runtime_flavor(), start.elapsed())
+                    })
                 })
             },
         );
@@ -125,7 +155,7 @@ mod e01_hand_built_runtimes {
 }
 
 mod e02_sync_bridge {
-    use super::within;
+    use super::{explained, within};
     use lesson_03::e02_sync_bridge::*;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -166,7 +196,9 @@ mod e02_sync_bridge {
                     .enable_all()
                     .build()
                     .expect("building a test runtime");
-                total_blocking(&rt, &["gear", "spring", "axle"])
+                explained("total_blocking", || {
+                    total_blocking(&rt, &["gear", "spring", "axle"])
+                })
             },
         );
         assert_eq!(total, 12 + 3 + 25, "the total of every part's price");
@@ -182,7 +214,9 @@ mod e02_sync_bridge {
         let handle = rt.handle().clone();
         // `within` calls the closure on a fresh thread that is not part of the runtime.
         let total = within(LIMIT, "total_via_handle never returned", move || {
-            total_via_handle(&handle, &["gear", "axle"])
+            explained("total_via_handle", || {
+                total_via_handle(&handle, &["gear", "axle"])
+            })
         });
         assert_eq!(total, 12 + 25, "the total of every part's price");
     }
@@ -190,7 +224,11 @@ mod e02_sync_bridge {
     #[test]
     fn block_on_checked_runs_the_future_outside_a_runtime() {
         let total = within(LIMIT, "block_on_checked never returned", || {
-            block_on_checked(async { lookup_price("gear").await + lookup_price("spring").await })
+            explained("block_on_checked outside a runtime", || {
+                block_on_checked(async {
+                    lookup_price("gear").await + lookup_price("spring").await
+                })
+            })
         });
         assert_eq!(
             total,
@@ -205,19 +243,12 @@ mod e02_sync_bridge {
         let flag = polled.clone();
         // A wrong answer panics here, in Tokio ("Cannot start a runtime from within a runtime",
         // or "Cannot drop a runtime ..."): caught, so the message names the promise instead.
-        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let result = explained("block_on_checked inside a runtime", || {
             block_on_checked(async move {
                 flag.store(true, Ordering::SeqCst);
                 7
             })
-        }));
-        let Ok(result) = attempt else {
-            panic!(
-                "block_on_checked panicked when called inside a runtime (Tokio refuses to start \
-                 or drop a runtime there): check Handle::try_current() first, and return \
-                 Err(NestedRuntime) before building anything"
-            );
-        };
+        });
         assert_eq!(
             result,
             Err(NestedRuntime),
@@ -232,7 +263,7 @@ mod e02_sync_bridge {
 
 mod e03_join_outcomes {
     use lesson_03::e03_join_outcomes::*;
-    use shared::testing::finishes_within;
+    use shared::testing::{finishes_within, quietly};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::Duration;
@@ -265,13 +296,14 @@ mod e03_join_outcomes {
 
     #[tokio::test(start_paused = true)]
     async fn settle_reports_a_panic_with_its_message() {
-        let handle = tokio::spawn(async {
+        // `quietly`: this panic is meant to happen, so it is not printed.
+        let handle = tokio::spawn(quietly(async {
             sleep(Duration::from_millis(1)).await;
             if true {
                 panic!("gear slipped");
             }
             0u8
-        });
+        }));
         let outcome = finishes_within("settle", LIMIT, settle(handle)).await;
         assert_eq!(
             outcome,
@@ -428,7 +460,8 @@ mod e04_local_scoreboard {
         assert_eq!(
             result,
             board(&[("dee", 12), ("eli", 9)]),
-            "play_blocking gives the same board as play"
+            "play_blocking gives the same board as play: when it returns, every player's rounds \
+             are counted (every spawn_local task waited for)"
         );
     }
 }

@@ -235,3 +235,92 @@ mod tests {
         ));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Catching a panic quietly (added for lessons 01 and 03).
+//
+// Some wrong answers fail by panicking inside Tokio ("timers are disabled", "Cannot start a
+// runtime from within a runtime"). Those sentences name Tokio's rule, not the exercise's promise,
+// and the default panic hook prints them before the test's own message. A test wraps such a call
+// in `quiet_panic`, then fails with a sentence of its own that names the promise.
+// ---------------------------------------------------------------------------------------------
+
+thread_local! {
+    /// Set while `quiet_panic` runs on this thread: the hook then stays silent for it.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` on this thread; if it panics, returns the panic's message instead of printing it.
+///
+/// Only panics on the calling thread are silenced (other tests running in parallel keep their
+/// output); a panic on another thread, such as a Tokio worker, is printed as usual.
+///
+/// ```
+/// let caught = shared::testing::quiet_panic(|| -> u8 { panic!("timers are disabled") });
+/// assert_eq!(caught.unwrap_err(), "timers are disabled");
+/// ```
+pub fn quiet_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    install_quiet_hook();
+    let _quiet = QuietGuard::new();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    result.map_err(|payload| panic_message(payload.as_ref()))
+}
+
+/// Wraps a future whose panics are *expected* (a task a test makes fail on purpose) so that the
+/// panic is not printed: the test's own message stays the first thing a learner reads.
+///
+/// The panic still happens and unwinds as usual (tokio turns it into a `JoinError`); only the
+/// default hook's line on stderr is left out, and only while this future is being polled.
+pub fn quietly<F: Future>(fut: F) -> impl Future<Output = F::Output> {
+    install_quiet_hook();
+    let mut fut = Box::pin(fut);
+    std::future::poll_fn(move |cx| {
+        let _quiet = QuietGuard::new();
+        fut.as_mut().poll(cx)
+    })
+}
+
+/// Silences the panic hook on this thread until dropped (also when dropped by unwinding).
+struct QuietGuard {
+    was: bool,
+}
+
+impl QuietGuard {
+    fn new() -> Self {
+        Self {
+            was: QUIET.with(|quiet| quiet.replace(true)),
+        }
+    }
+}
+
+impl Drop for QuietGuard {
+    fn drop(&mut self) {
+        let was = self.was;
+        QUIET.with(|quiet| quiet.set(was));
+    }
+}
+
+/// Installs, once per process, a panic hook that stays silent on threads inside `quiet_panic`
+/// or `quietly` and passes every other panic to the hook that was there before.
+fn install_quiet_hook() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|quiet| quiet.get()) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// The text of a panic payload (`&str` or `String`), or a placeholder for anything else.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "<a panic without a message>".to_string()
+    }
+}
