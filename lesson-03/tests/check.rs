@@ -468,12 +468,9 @@ mod e04_local_scoreboard {
 
 mod e05_fair_cruncher {
     use lesson_03::e05_fair_cruncher::*;
-    use shared::testing::finishes;
-    use std::future::Future;
-    use std::pin::Pin;
+    use shared::testing::{count_polls, finishes};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicU64, Ordering};
-    use std::task::{Context, Poll};
 
     /// Bounds the heartbeat loop so nothing can spin forever, whatever `crunch` does.
     const MAX_BEATS: usize = 1_000_000;
@@ -489,20 +486,6 @@ mod e05_fair_cruncher {
 
     fn expected(rounds: u64) -> u64 {
         (0..rounds).fold(SEED, |state, _| mix(state))
-    }
-
-    /// Counts the polls of the future it wraps: one more than the times it gave the thread back.
-    struct CountPolls<F> {
-        inner: Pin<Box<F>>,
-        polls: Arc<AtomicU64>,
-    }
-
-    impl<F: Future> Future for CountPolls<F> {
-        type Output = F::Output;
-        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-            self.polls.fetch_add(1, Ordering::Relaxed);
-            self.inner.as_mut().poll(cx)
-        }
     }
 
     /// What one crunch beside a heartbeat looked like.
@@ -530,16 +513,13 @@ mod e05_fair_cruncher {
             }
             seen
         });
-        let polls = Arc::new(AtomicU64::new(0));
-        let worker = tokio::spawn(CountPolls {
-            inner: Box::pin(crunch(rounds, progress)),
-            polls: polls.clone(),
-        });
+        let (counted, counts) = count_polls(crunch(rounds, progress));
+        let worker = tokio::spawn(counted);
         let result = finishes("crunch", worker).await.expect("crunch panicked");
         let beats = finishes("the heartbeat", heartbeat)
             .await
             .expect("the heartbeat panicked");
-        let yields = polls.load(Ordering::Relaxed).saturating_sub(1);
+        let yields = counts.pendings();
         Seen {
             result,
             beats,
@@ -607,32 +587,8 @@ mod e06_traced_task {
     use super::within;
     use lesson_03::e06_traced_task::*;
     use shared::Harness;
-    use shared::testing::finishes;
-    use std::future::Future;
-    use std::pin::Pin;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    use std::task::{Context, Poll};
+    use shared::testing::{count_polls, finishes, wait_for_pendings};
     use std::time::Duration;
-
-    /// Wraps the future under `traced`, and counts the polls of it that returned `Pending`: a
-    /// sender waiting for this count knows the receiver's waker is registered, so it never sends
-    /// in the middle of a poll (which would make the poll count depend on luck).
-    struct CountsParks<F> {
-        inner: Pin<Box<F>>,
-        parks: Arc<AtomicU64>,
-    }
-
-    impl<F: Future> Future for CountsParks<F> {
-        type Output = F::Output;
-        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-            let poll = self.inner.as_mut().poll(cx);
-            if poll.is_pending() {
-                self.parks.fetch_add(1, Ordering::SeqCst);
-            }
-            poll
-        }
-    }
 
     #[tokio::test(start_paused = true)]
     async fn yield_now_is_woken_by_the_scheduler_thread() {
@@ -706,22 +662,15 @@ mod e06_traced_task {
                     .build()
                     .expect("building a test runtime");
                 let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
-                let parks = Arc::new(AtomicU64::new(0));
-                let (fut, log) = traced(CountsParks {
-                    inner: Box::pin(rx),
-                    parks: parks.clone(),
-                });
+                // The receiver is counted from inside `traced`: the sender waits until it has
+                // returned Pending, so it never sends in the middle of a poll.
+                let (counted, parked) = count_polls(rx);
+                let (fut, log) = traced(counted);
                 let task = rt.spawn(fut);
                 let sender = std::thread::Builder::new()
                     .name("signal-thread".into())
                     .spawn(move || {
-                        // Send only once the receiver has returned Pending (bounded wait).
-                        for _ in 0..2_000 {
-                            if parks.load(Ordering::SeqCst) > 0 {
-                                break;
-                            }
-                            std::thread::sleep(Duration::from_millis(1));
-                        }
+                        wait_for_pendings(&parked, 1, Duration::from_secs(2));
                         tx.send(9).is_ok()
                     })
                     .expect("spawning the sender thread");

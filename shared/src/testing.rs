@@ -324,3 +324,76 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         "<a panic without a message>".to_string()
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Counting polls from outside (added for lesson 03).
+//
+// Some promises are about how often a future gives its thread back ("yield at least every 256
+// rounds"), and some tests must act only once a future is parked ("send after the receiver
+// returned Pending", never in the middle of a poll). Both need the polls of a future counted by
+// a wrapper the answer cannot see.
+// ---------------------------------------------------------------------------------------------
+
+/// How often a [`CountPolls`] future was polled, and how often it answered `Pending`.
+#[derive(Debug, Default)]
+pub struct PollCounts {
+    polls: std::sync::atomic::AtomicU64,
+    pendings: std::sync::atomic::AtomicU64,
+}
+
+impl PollCounts {
+    /// Polls so far.
+    pub fn polls(&self) -> u64 {
+        self.polls.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Polls that returned `Pending` so far: the times the future gave its thread back. The
+    /// count goes up only once the poll has returned, so a thread that waits for it knows the
+    /// future is parked (its waker stored), not in the middle of a poll.
+    pub fn pendings(&self) -> u64 {
+        self.pendings.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// A future that behaves exactly like the one it wraps, counting polls in a [`PollCounts`].
+pub struct CountPolls<F> {
+    inner: Pin<Box<F>>,
+    counts: Arc<PollCounts>,
+}
+
+/// Wraps `fut` to count its polls; returns the wrapper and the counts.
+pub fn count_polls<F: Future>(fut: F) -> (CountPolls<F>, Arc<PollCounts>) {
+    let counts = Arc::new(PollCounts::default());
+    let wrapper = CountPolls {
+        inner: Box::pin(fut),
+        counts: Arc::clone(&counts),
+    };
+    (wrapper, counts)
+}
+
+impl<F: Future> Future for CountPolls<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.counts.polls.fetch_add(1, SeqCst);
+        let poll = self.inner.as_mut().poll(cx);
+        if poll.is_pending() {
+            self.counts.pendings.fetch_add(1, SeqCst);
+        }
+        poll
+    }
+}
+
+/// Waits on the real clock (for at most `limit`) until `counts` shows at least `pendings`
+/// `Pending` answers; returns whether it did. For a thread that must not act mid-poll.
+pub fn wait_for_pendings(counts: &PollCounts, pendings: u64, limit: Duration) -> bool {
+    let start = Instant::now();
+    while counts.pendings() < pendings {
+        if start.elapsed() >= limit {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+    true
+}
