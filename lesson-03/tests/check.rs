@@ -650,6 +650,57 @@ mod e06_traced_task {
     }
 
     #[test]
+    fn sends_racing_the_poll_are_never_lost() {
+        // A send may land before, during or after Traced's poll: in every case the task must
+        // finish. Hundreds of rounds, each racing a sender thread against the first poll.
+        const ROUNDS: u32 = 300;
+        let finished = within(
+            Duration::from_secs(5),
+            "a traced receiver was never polled again after a send that raced its poll: every \
+             wake must reach Tokio's waker, whenever it comes",
+            || {
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(1)
+                    .enable_all()
+                    .build()
+                    .expect("building a test runtime");
+                let (to_sender, senders) = std::sync::mpsc::channel::<(u32, _)>();
+                let sender = std::thread::Builder::new()
+                    .name("racing-sender".into())
+                    .spawn(move || {
+                        for (n, tx) in senders {
+                            let tx: tokio::sync::oneshot::Sender<u32> = tx;
+                            let _ = tx.send(n);
+                        }
+                    })
+                    .expect("spawning the sender thread");
+                let mut finished = 0;
+                for n in 0..ROUNDS {
+                    let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
+                    let (fut, log) = traced(rx);
+                    let task = rt.spawn(fut);
+                    to_sender.send((n, tx)).expect("the sender thread is alive");
+                    let got = rt.block_on(task).expect("the traced task panicked");
+                    assert_eq!(
+                        got,
+                        Ok(n),
+                        "round {n}: the traced receiver gets what was sent"
+                    );
+                    assert!(
+                        log.is_ready(),
+                        "round {n}: after Ready the log must say is_ready()"
+                    );
+                    finished += 1;
+                }
+                drop(to_sender);
+                sender.join().expect("the sender thread panicked");
+                finished
+            },
+        );
+        assert_eq!(finished, ROUNDS, "every round finished");
+    }
+
+    #[test]
     fn a_channel_is_woken_by_the_sending_thread() {
         let log = within(
             Duration::from_secs(3),
