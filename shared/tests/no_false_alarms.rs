@@ -5,10 +5,9 @@ use std::sync::mpsc;
 use std::task::{Poll, Waker};
 use std::time::Duration;
 
-use shared::Diagnosis;
 use shared::Harness;
 use shared::test_futures::{ReadyAfter, WakeFromThread, YieldOnce};
-use support::{ComputesInPoll, SleepsInPoll, Spinner};
+use support::{ProcessSpinner, Spinner};
 
 /// The bar: a thread-woken future, 1,000 times, while another thread
 /// keeps a core busy. Any false lost-wakeup or blocking report fails the test.
@@ -123,11 +122,12 @@ async fn multi_thread_runtime_with_real_sleeps() {
     assert_eq!(total, (0..20).sum());
 }
 
-/// Two spinning threads beside the test (with its own threads, more runnable threads than this
-/// machine has cores): quick polls get preempted, and preemption is never called blocking.
+/// Spinning threads and processes beside the test (more runnable threads than this machine has
+/// cores): quick polls get preempted, and preemption is never called blocking.
 #[test]
 fn quick_polls_are_never_called_blocking_beside_spinning_threads() {
-    let _spinners = [Spinner::start(), Spinner::start(), Spinner::start()];
+    let _spinners = [Spinner::start(), Spinner::start()];
+    let _processes = [ProcessSpinner::start(), ProcessSpinner::start()];
     let harness = Harness::new().blocking_threshold(Duration::from_millis(2));
     let mut rounds = 0u32;
     let start = std::time::Instant::now();
@@ -164,28 +164,19 @@ fn extra_and_spurious_wakes_are_not_failures() {
     assert_eq!((run.output, run.polls), (3, 3), "three polls, then Ready");
 }
 
-/// Under load the two slow kinds are still told apart: sleeping is rule 3, computing rule 4.
+/// A correct poll that spawns a thread, in a process whose other threads are being preempted:
+/// the spawn may wait for a kernel lock one of them holds, and that is not the future's fault.
 #[test]
-fn under_load_sleeping_is_rule_3_and_computing_is_rule_4() {
+fn thread_spawning_polls_in_a_busy_process_are_not_blocking() {
     let _spinners = [Spinner::start(), Spinner::start()];
-    let sleeper = Harness::new()
-        .try_block_on(SleepsInPoll(Duration::from_millis(60)))
-        .unwrap_err();
-    assert!(
-        matches!(sleeper.diagnosis, Diagnosis::BlockingPoll { .. }),
-        "{sleeper}"
-    );
-    assert_eq!(
-        sleeper.rule(),
-        Some(3),
-        "a sleep inside poll is blocking:\n{sleeper}"
-    );
-    let cruncher = Harness::new()
-        .try_block_on(ComputesInPoll(Duration::from_millis(60)))
-        .unwrap_err();
-    assert_eq!(
-        cruncher.rule(),
-        Some(4),
-        "a long computation is a slow poll:\n{cruncher}"
-    );
+    let _processes = [ProcessSpinner::start(), ProcessSpinner::start()];
+    let harness = Harness::new().named("WakeFromThread");
+    let start = std::time::Instant::now();
+    let mut rounds = 0u64;
+    while rounds < 400 && start.elapsed() < Duration::from_secs(3) {
+        rounds += 1;
+        if let Err(failure) = harness.try_block_on(WakeFromThread::new(Duration::ZERO, rounds)) {
+            panic!("round {rounds}: a thread-spawning poll was flagged:\n{failure}");
+        }
+    }
 }

@@ -360,11 +360,14 @@ impl Failure {
         };
         Some(format!(
             "Measured: the call took {} of wall time, {} of it computing{queued}; the thread gave \
-             up the CPU {} times to wait (sleep, lock, park, recv) and was preempted {} times.",
+             up the CPU {} times to wait (sleep, lock, park, recv) and was preempted {} times \
+             (other threads of this process: {}); {} page faults.",
             ms(timing.wall),
             ms(timing.usage.cpu),
             timing.usage.voluntary_switches,
             timing.usage.involuntary_switches,
+            timing.others_preempted,
+            timing.usage.page_faults,
         ))
     }
 }

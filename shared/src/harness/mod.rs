@@ -153,7 +153,10 @@ impl Harness {
     /// reported: rule 4 or rule 3. Default 20 ms. Time the thread was
     /// preempted (the kernel ran another thread) is not counted, so a busy
     /// machine does not cause false reports. Set it from the durations a test
-    /// uses: a poll that sleeps 15 ms passes a 20 ms limit.
+    /// uses: a poll that sleeps 15 ms passes a 20 ms limit. While other
+    /// threads of the process are being preempted, a wait counts only past
+    /// 100 ms (it may be a lock one of them holds), so a test that wants a
+    /// shorter sleep seen as blocking keeps its other threads idle.
     pub fn blocking_threshold(mut self, limit: Duration) -> Self {
         self.blocking_threshold = limit;
         self

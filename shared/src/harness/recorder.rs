@@ -28,6 +28,10 @@ pub(crate) struct Recorder {
     state: Mutex<State>,
     /// Signalled whenever `state` changes in a way a waiter cares about.
     changed: Condvar,
+    /// Signalled when the watchdog's alarms change (armed, finished). Not on every poll or wake:
+    /// a watchdog woken while a poll runs would be one more thread to preempt, and a busy
+    /// process makes the blocking check lenient (see `poll_clock`).
+    watchdog: Condvar,
 }
 
 pub(crate) struct State {
@@ -87,6 +91,7 @@ impl Recorder {
                 poll_ended_at: Duration::ZERO,
             }),
             changed: Condvar::new(),
+            watchdog: Condvar::new(),
         })
     }
 
@@ -184,7 +189,6 @@ impl Recorder {
             },
         );
         drop(st);
-        self.changed.notify_all(); // the watchdog times each poll
         slot
     }
 
@@ -261,7 +265,7 @@ impl Recorder {
         if !st.woken {
             st.deadline = Some(Instant::now() + grace);
             drop(st);
-            self.changed.notify_all();
+            self.watchdog.notify_all();
         }
     }
 
@@ -273,6 +277,7 @@ impl Recorder {
         drop(st);
         drop(task); // outside the lock: dropping a waker may run foreign code
         self.changed.notify_all();
+        self.watchdog.notify_all();
     }
 
     /// The watchdog's loop. Sleeps until one of two alarms is due:
@@ -282,7 +287,11 @@ impl Recorder {
     /// - any mode: a single poll has been running for `hang_after` without
     ///   returning: call `on_hang` once for that poll (the driving thread is
     ///   stuck inside `poll`, so nobody else can say it).
+    ///
+    /// A new poll does not wake it (see [`Recorder::watchdog`]); it looks every quarter of
+    /// `hang_after` instead, so a hang is reported between `hang_after` and 1.25 times that.
     pub(crate) fn watch(&self, hang_after: Duration, on_hang: impl Fn(u64, Duration)) {
+        let look_every = hang_after / 4;
         let mut st = self.state();
         loop {
             if st.finished {
@@ -313,9 +322,9 @@ impl Recorder {
                 continue;
             }
             let next = [st.deadline, hang_alarm].into_iter().flatten().min();
-            let wait = next.map_or(Duration::from_secs(3600), |t| t - now);
+            let wait = next.map_or(look_every, |t| (t - now).min(look_every));
             st = self
-                .changed
+                .watchdog
                 .wait_timeout(st, wait)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;

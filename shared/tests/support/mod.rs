@@ -140,3 +140,25 @@ impl Drop for Spinner {
         }
     }
 }
+
+/// Keeps a CPU busy from *another process* until dropped: load as the grading machine sees it
+/// (other programs), which cannot hold a lock this process needs.
+pub struct ProcessSpinner(std::process::Child);
+
+impl ProcessSpinner {
+    pub fn start() -> Self {
+        let child = std::process::Command::new("sh")
+            .args(["-c", "while :; do :; done"])
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .expect("starting a spinning shell");
+        Self(child)
+    }
+}
+
+impl Drop for ProcessSpinner {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
