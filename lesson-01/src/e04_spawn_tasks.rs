@@ -83,7 +83,7 @@ pub async fn upload(file: Upload, outbox: Outbox) -> usize {
     file.bytes
 }
 
-/// Starts uploading `file` in its own task and returns the task's handle immediately.
+/// Hands the upload of `file` to the runtime as a task of its own; returns its handle at once.
 ///
 /// Awaiting the handle yields `Ok(bytes)`. The upload happens whether or not the handle is awaited.
 pub fn start_upload(file: Upload, outbox: &Outbox) -> JoinHandle<usize> {
