@@ -25,12 +25,14 @@ use crate::timeline::{Timeline, ms};
 /// Each variant's documentation shows a small future that earns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Diagnosis {
-    /// Rule 2: the future returned `Pending` and no wake arrived within the
-    /// grace period, so nothing would ever poll it again.
+    /// Rule 2, certain: the future returned `Pending`, no wake came, and no
+    /// clone of its waker is left anywhere, so nothing can ever poll it again.
+    /// Reported as soon as that is true, without waiting out the grace period.
     ///
     /// `waker_cloned` tells the two usual causes apart: `false` means the
     /// waker was never even cloned (nobody *can* wake the future); `true` means
-    /// a clone was stored, but whoever holds it never called `wake`.
+    /// clones were made, but every one was dropped without calling `wake`.
+    /// (A clone still held but not woken is [`StillWaiting`](Diagnosis::StillWaiting).)
     ///
     /// ```
     /// use std::future::Future;

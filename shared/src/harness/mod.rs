@@ -55,8 +55,9 @@
 //! every task is idle and jumps straight to the next timer. The harness's grace
 //! period is measured in *real* time by a small watchdog thread, so it is not
 //! fooled by those jumps: a 10 s virtual sleep finishes in microseconds and is
-//! not mistaken for a lost wakeup, while a future that truly never wakes is
-//! reported after about one real second.
+//! not mistaken for a lost wakeup. A future that keeps no clone of its waker is
+//! reported at once; one that keeps a clone nobody wakes, after about one real
+//! second.
 //!
 //! ```
 //! use std::time::Duration;
