@@ -82,25 +82,3 @@ fn under_load_sleeping_is_rule_3_and_computing_is_rule_4() {
         "a long computation is a slow poll:\n{cruncher}"
     );
 }
-
-/// Spinning threads in the same process: a 60 ms sleep inside poll is not reported (the harness
-/// cannot tell it from a wait for a lock a preempted thread holds), but a hang past a second is.
-#[test]
-fn a_busy_process_gets_the_benefit_of_the_doubt() {
-    let _quiet = quiet_process();
-    let _spinners = [Spinner::start(), Spinner::start(), Spinner::start()];
-    let run = Harness::new().try_block_on(SleepsInPoll(Duration::from_millis(60)));
-    assert!(
-        run.is_ok(),
-        "a wait in a busy process is not blamed on the future: {:?}",
-        run.err().map(|f| f.to_string())
-    );
-    let failure = Harness::new()
-        .try_block_on(SleepsInPoll(Duration::from_millis(1_200)))
-        .unwrap_err();
-    assert_eq!(
-        failure.rule(),
-        Some(3),
-        "past a second, a wait is blocking even in a busy process:\n{failure}"
-    );
-}

@@ -206,11 +206,12 @@ fn block_on_panics_with_the_message() {
 
 #[test]
 fn stale_waker_when_only_an_old_waker_is_woken() {
-    // A grace well past the ticker's 15 ms, so its tick lands in time on a loaded machine.
+    // Ten ticks, 15 ms apart, and a grace well past them: on a loaded machine the second poll
+    // can come late, after several ticks, and at least one must still land after it.
     let failure = Harness::new()
         .grace(Duration::from_millis(400))
         .named("Ticker")
-        .try_block_on(KeepsFirstWaker::new(3))
+        .try_block_on(KeepsFirstWaker::new(10))
         .unwrap_err();
     // Normally poll #2; a tick landing while a poll runs still counts, so on
     // a very busy machine it may be a later poll.
@@ -375,7 +376,7 @@ async fn async_default_grace_is_about_a_second() {
 async fn async_stale_waker() {
     let failure = Harness::new()
         .grace(Duration::from_millis(400))
-        .try_run(KeepsFirstWaker::new(3))
+        .try_run(KeepsFirstWaker::new(10))
         .await
         .unwrap_err();
     assert!(

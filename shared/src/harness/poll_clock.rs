@@ -101,8 +101,12 @@ impl PollTiming {
         if self.usage.voluntary_switches == 0 {
             return Duration::ZERO;
         }
-        self.off_cpu()
-            .saturating_sub(self.queued.unwrap_or_default())
+        self.off_cpu().saturating_sub(self.queued())
+    }
+
+    /// Run-queue time, at most the off-CPU time (0 when `/proc` could not tell).
+    fn queued(&self) -> Duration {
+        self.queued.unwrap_or_default().min(self.off_cpu())
     }
 
     /// Other threads of this process were being preempted during the poll: a voluntary wait may
@@ -114,7 +118,7 @@ impl PollTiming {
 
     /// The time shown for the poll: wall time minus run-queue time, when known.
     pub(crate) fn took(&self) -> Duration {
-        self.wall.saturating_sub(self.queued.unwrap_or_default())
+        self.wall.saturating_sub(self.queued())
     }
 
     /// Did the poll break rule 3 or 4, with `limit` as the longest acceptable poll?
@@ -149,11 +153,15 @@ impl PollTiming {
 
 impl PollTimer {
     pub(crate) fn start() -> Self {
+        // The wall clock starts first and stops last, so every other figure covers a window
+        // inside the wall-clock one: time the thread waits for a CPU between two readings can
+        // then never make the run-queue figure larger than the call itself.
+        let wall = Instant::now();
         let sched = read_schedstat();
         let process = Usage::process();
         let usage = Usage::this_thread();
         Self {
-            wall: Instant::now(),
+            wall,
             usage,
             process,
             sched,
@@ -161,13 +169,14 @@ impl PollTimer {
     }
 
     pub(crate) fn stop(self) -> PollTiming {
-        let wall = self.wall.elapsed();
         let usage = Usage::this_thread().since(&self.usage);
         let process = Usage::process().since(&self.process);
+        let end = read_schedstat();
+        let wall = self.wall.elapsed();
         let others_preempted = process
             .involuntary_switches
             .saturating_sub(usage.involuntary_switches);
-        let queued = match (self.sched, read_schedstat()) {
+        let queued = match (self.sched, end) {
             (Some(a), Some(b)) => Some(Duration::from_nanos(b.queued.saturating_sub(a.queued))),
             _ => None,
         };
