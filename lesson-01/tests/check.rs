@@ -298,9 +298,10 @@ mod e04_spawn_tasks {
 
 mod e05_blocking {
     use lesson_01::e05_blocking::*;
+    use shared::testing::count_polls;
     use shared::testing::{TIMER_TICK, finishes as within, finishes_within};
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     use std::time::Duration;
 
     /// Spawns a task on the current runtime that ticks every `every` and returns its tick counter.
@@ -351,23 +352,47 @@ mod e05_blocking {
         );
     }
 
+    /// Spawns a task that beats (counts one) every time it gets a turn, yielding in between, until
+    /// `stop` is set. Unlike a timer heartbeat it needs no particular amount of real time, only a
+    /// turn on the thread: on a busy machine it still beats as soon as the thread is free.
+    fn busy_heartbeat(stop: &Arc<AtomicBool>) -> Arc<AtomicU64> {
+        let ticks = Arc::new(AtomicU64::new(0));
+        let (counter, stop) = (Arc::clone(&ticks), Arc::clone(stop));
+        tokio::spawn(async move {
+            // Bounded, whatever the code under test does.
+            for _ in 0..50_000_000u64 {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+            }
+        });
+        ticks
+    }
+
     #[tokio::test]
     async fn digest_lets_the_heartbeat_beat() {
-        let ticks = heartbeat(Duration::from_millis(2)).await;
+        let stop = Arc::new(AtomicBool::new(false));
+        let ticks = busy_heartbeat(&stop);
+        tokio::task::yield_now().await; // let it take its first beat
         let data = b"the quick brown fox".to_vec();
         let before = ticks.load(Ordering::SeqCst);
-        let hash = within("digest", digest(data.clone(), Duration::from_millis(40))).await;
+        let (counted, polls) = count_polls(digest(data.clone(), Duration::from_millis(40)));
+        let hash = within("digest", counted).await;
         let beats = ticks.load(Ordering::SeqCst) - before;
+        stop.store(true, Ordering::SeqCst);
         assert_eq!(
             hash,
             legacy_digest(&data, Duration::ZERO),
             "digest returns what legacy_digest computes for the same data"
         );
         assert!(
-            beats >= 3,
-            "the heartbeat (every 2 ms, same thread) beat {beats} times during a 40 ms digest: \
-             the blocking call ran on the async thread. Run it with \
-             tokio::task::spawn_blocking and await the handle"
+            polls.pendings() > 0 && beats >= 3,
+            "digest returned Pending {} times and the heartbeat (a task on the same thread) got \
+             {beats} turns during a 40 ms digest: the blocking call ran on the async thread. Run \
+             it with tokio::task::spawn_blocking and await the handle",
+            polls.pendings()
         );
     }
 }

@@ -281,12 +281,17 @@ impl Failure {
                  the waker of an earlier poll was woken. An executor may listen only to the \
                  newest waker, so nothing will poll it again."
             ),
-            Diagnosis::BlockingPoll { poll, took } if self.mostly_computing() => format!(
-                "slow poll (rule 4: poll should be quick): poll #{poll} of {name} computed for {} \
-                 (the limit is {}); while poll runs, its executor thread can run nothing else.",
-                ms(took),
-                ms(self.context.threshold)
-            ),
+            Diagnosis::BlockingPoll { poll, took } if self.mostly_computing() => {
+                let cpu = self.context.timing.map_or(took, |t| t.usage.cpu);
+                format!(
+                    "slow poll (rule 4: poll should be quick): poll #{poll} of {name} kept its \
+                     thread for {}, computing for {} of it (the limit is {}); while poll runs, \
+                     its executor thread can run nothing else.",
+                    ms(took),
+                    ms(cpu.min(took)),
+                    ms(self.context.threshold)
+                )
+            }
             Diagnosis::BlockingPoll { poll, took } => format!(
                 "blocking poll (rule 3: poll must not block): poll #{poll} of {name} waited {} \
                  inside poll (the limit is {}); while poll runs, its executor thread can run \

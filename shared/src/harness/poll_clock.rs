@@ -20,7 +20,9 @@
 //!   was ready to run but had no CPU. It is subtracted from the off-CPU time, which settles the
 //!   mixed case (a poll that both waited briefly and was preempted). Its CPU field is not used:
 //!   on some kernels it reads 0 for a thread that has not yet run long.
-//! - **Wall-clock time**, always, for the timeline and the message.
+//! - **Wall-clock time**, always, for the timeline and the message. A poll past the limit in wall
+//!   time that still computed a real share of it ([`HEAVY_SHARE`]) is heavy work on a busy
+//!   machine: rule 4, even though the CPU it got is below the limit.
 //!
 //!
 //! Two cases are left to judgement, and in both the harness leans towards "not the future's
@@ -47,6 +49,11 @@ use crate::cpu::Usage;
 /// In a busy process (other threads preempted during the poll), the longest voluntary wait
 /// inside one poll that is still put down to the machine rather than the future.
 pub(crate) const CONTENDED_WAIT: Duration = Duration::from_secs(1);
+
+/// A poll past the limit in wall time that computed at least `limit / HEAVY_SHARE` is heavy work
+/// slowed down by a busy machine, not a quick poll that was preempted (rule 4). Measured: a poll
+/// spinning for 40 ms of wall time got 5 ms of CPU at a load of 15 on two cores.
+pub(crate) const HEAVY_SHARE: u32 = 4;
 
 /// Preemptions of other threads of the process, during one poll, that make it "busy". Not 1:
 /// `getrusage` adds a thread's whole count to the process when the thread exits, so a watchdog
@@ -144,9 +151,13 @@ impl PollTiming {
         // Both together over the limit, neither alone: work with a wait in it. Name the larger.
         let both = self.usage.cpu + waited;
         match both > allowed {
-            false => Verdict::Quick,
             true if self.usage.cpu >= waited => Verdict::Computed(both),
             true => Verdict::Blocked(both),
+            // Held the thread past the limit, computing a real share of the time: heavy work
+            // that a busy machine gave only part of a CPU. (A quick poll that was merely
+            // preempted computes microseconds.)
+            false if self.usage.cpu >= limit / HEAVY_SHARE => Verdict::Computed(self.wall),
+            false => Verdict::Quick,
         }
     }
 }
@@ -264,6 +275,18 @@ mod tests {
             t.verdict(LIMIT),
             Verdict::Computed(Duration::from_millis(40))
         );
+    }
+
+    #[test]
+    fn heavy_work_slowed_by_a_busy_machine_is_rule_4() {
+        // 40 ms of spinning that got 6 ms of CPU: rule 4. A quick poll preempted as long: fine.
+        let t = timing(40, 6, 0, 9, None);
+        assert_eq!(
+            t.verdict(LIMIT),
+            Verdict::Computed(Duration::from_millis(40))
+        );
+        let t = timing(40, 0, 0, 9, None);
+        assert_eq!(t.verdict(LIMIT), Verdict::Quick);
     }
 
     #[test]
