@@ -455,3 +455,154 @@ mod lesson_02_block_tests {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Catching a panic quietly (added for lessons 01 and 03).
+//
+// Some wrong answers fail by panicking inside Tokio ("timers are disabled", "Cannot start a
+// runtime from within a runtime"). Those sentences name Tokio's rule, not the exercise's promise,
+// and the default panic hook prints them before the test's own message. A test wraps such a call
+// in `quiet_panic`, then fails with a sentence of its own that names the promise.
+// ---------------------------------------------------------------------------------------------
+
+thread_local! {
+    /// Set while `quiet_panic` runs on this thread: the hook then stays silent for it.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` on this thread; if it panics, returns the panic's message instead of printing it.
+///
+/// Only panics on the calling thread are silenced (other tests running in parallel keep their
+/// output); a panic on another thread, such as a Tokio worker, is printed as usual.
+///
+/// ```
+/// let caught = shared::testing::quiet_panic(|| -> u8 { panic!("timers are disabled") });
+/// assert_eq!(caught.unwrap_err(), "timers are disabled");
+/// ```
+pub fn quiet_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    install_quiet_hook();
+    let _quiet = QuietGuard::new();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    result.map_err(|payload| panic_message(payload.as_ref()))
+}
+
+/// Wraps a future whose panics are *expected* (a task a test makes fail on purpose) so that the
+/// panic is not printed: the test's own message stays the first thing a learner reads.
+///
+/// The panic still happens and unwinds as usual (tokio turns it into a `JoinError`); only the
+/// default hook's line on stderr is left out, and only while this future is being polled.
+pub fn quietly<F: Future>(fut: F) -> impl Future<Output = F::Output> {
+    install_quiet_hook();
+    let mut fut = Box::pin(fut);
+    std::future::poll_fn(move |cx| {
+        let _quiet = QuietGuard::new();
+        fut.as_mut().poll(cx)
+    })
+}
+
+/// Silences the panic hook on this thread until dropped (also when dropped by unwinding).
+struct QuietGuard {
+    was: bool,
+}
+
+impl QuietGuard {
+    fn new() -> Self {
+        Self {
+            was: QUIET.with(|quiet| quiet.replace(true)),
+        }
+    }
+}
+
+impl Drop for QuietGuard {
+    fn drop(&mut self) {
+        let was = self.was;
+        QUIET.with(|quiet| quiet.set(was));
+    }
+}
+
+/// Installs, once per process, a panic hook that stays silent on threads inside `quiet_panic`
+/// or `quietly` and passes every other panic to the hook that was there before.
+fn install_quiet_hook() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|quiet| quiet.get()) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counting polls from outside (added for lesson 03).
+//
+// Some promises are about how often a future gives its thread back ("yield at least every 256
+// rounds"), and some tests must act only once a future is parked ("send after the receiver
+// returned Pending", never in the middle of a poll). Both need the polls of a future counted by
+// a wrapper the answer cannot see.
+// ---------------------------------------------------------------------------------------------
+
+/// How often a [`CountPolls`] future was polled, and how often it answered `Pending`.
+#[derive(Debug, Default)]
+pub struct PollCounts {
+    polls: std::sync::atomic::AtomicU64,
+    pendings: std::sync::atomic::AtomicU64,
+}
+
+impl PollCounts {
+    /// Polls so far.
+    pub fn polls(&self) -> u64 {
+        self.polls.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Polls that returned `Pending` so far: the times the future gave its thread back. The
+    /// count goes up only once the poll has returned, so a thread that waits for it knows the
+    /// future is parked (its waker stored), not in the middle of a poll.
+    pub fn pendings(&self) -> u64 {
+        self.pendings.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// A future that behaves exactly like the one it wraps, counting polls in a [`PollCounts`].
+pub struct CountPolls<F> {
+    inner: Pin<Box<F>>,
+    counts: Arc<PollCounts>,
+}
+
+/// Wraps `fut` to count its polls; returns the wrapper and the counts.
+pub fn count_polls<F: Future>(fut: F) -> (CountPolls<F>, Arc<PollCounts>) {
+    let counts = Arc::new(PollCounts::default());
+    let wrapper = CountPolls {
+        inner: Box::pin(fut),
+        counts: Arc::clone(&counts),
+    };
+    (wrapper, counts)
+}
+
+impl<F: Future> Future for CountPolls<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.counts.polls.fetch_add(1, SeqCst);
+        let poll = self.inner.as_mut().poll(cx);
+        if poll.is_pending() {
+            self.counts.pendings.fetch_add(1, SeqCst);
+        }
+        poll
+    }
+}
+
+/// Waits on the real clock (for at most `limit`) until `counts` shows at least `pendings`
+/// `Pending` answers; returns whether it did. For a thread that must not act mid-poll.
+pub fn wait_for_pendings(counts: &PollCounts, pendings: u64, limit: Duration) -> bool {
+    let start = Instant::now();
+    while counts.pendings() < pendings {
+        if start.elapsed() >= limit {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+    true
+}
