@@ -1,0 +1,355 @@
+//! Hidden tests for lesson 06 (grading only; not in the student edition).
+//!
+//! The same promises as the visible tests, from other angles: more jobs, other orders, worker
+//! threads instead of one, and bounded stress loops for what can race.
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// Runs `f`, catching a panic without printing it, so that the test's own message (which names
+/// the promise) is the first thing a learner reads, not the bare panic it replaces.
+///
+/// (The panic hook is process-wide; this one stays silent only for the calling thread, so a
+/// panic elsewhere in a parallel test run still prints.)
+fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind, set_hook, take_hook};
+    type Hook = Arc<dyn Fn(&PanicHookInfo<'_>) + Send + Sync>;
+    let me = std::thread::current().id();
+    let previous: Hook = Arc::from(take_hook());
+    let outer = previous.clone();
+    set_hook(Box::new(move |info| {
+        if std::thread::current().id() != me {
+            outer(info);
+        }
+    }));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    drop(take_hook());
+    set_hook(Box::new(move |info| previous(info)));
+    result
+}
+
+/// Runs `fut` on a fresh current-thread runtime with paused time, on this thread, under
+/// [`quietly`]: the panics of jobs that are *meant* to panic (they run on this thread too) stay
+/// silent, and a panic that escapes `fut` comes back as `Err` for the test to judge.
+fn quietly_paused<T>(fut: impl Future<Output = T>) -> std::thread::Result<T> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("building a test runtime");
+    quietly(|| runtime.block_on(fut))
+}
+
+/// The text of a caught panic (`panic!("...")` carries a `&str`, `panic!("{x}")` a `String`).
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(a panic without a message)".to_string()
+    }
+}
+
+/// Counts what happened to the jobs it made: finished, or dropped before finishing (cancelled).
+#[derive(Clone, Default)]
+struct Tracker(Arc<Counts>);
+
+#[derive(Default)]
+struct Counts {
+    finished: AtomicUsize,
+    cancelled: AtomicUsize,
+}
+
+/// Dropped with `done == false` means: the job was cancelled (its future dropped unfinished).
+struct DropGuard {
+    tracker: Tracker,
+    done: bool,
+}
+
+impl Drop for DropGuard {
+    fn drop(&mut self) {
+        if !self.done {
+            self.tracker.0.cancelled.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Tracker {
+    /// A job that sleeps `after` (tokio's clock) and then returns `out`. Its drop guard is made
+    /// here, outside the async block, so even a job that never started counts as cancelled
+    /// when it is dropped.
+    fn job<T: Send + 'static>(
+        &self,
+        after: Duration,
+        out: T,
+    ) -> impl Future<Output = T> + Send + 'static {
+        let mut guard = DropGuard {
+            tracker: self.clone(),
+            done: false,
+        };
+        async move {
+            tokio::time::sleep(after).await;
+            guard.done = true;
+            guard.tracker.0.finished.fetch_add(1, Ordering::SeqCst);
+            out
+        }
+    }
+
+    fn finished(&self) -> usize {
+        self.0.finished.load(Ordering::SeqCst)
+    }
+
+    fn cancelled(&self) -> usize {
+        self.0.cancelled.load(Ordering::SeqCst)
+    }
+}
+
+mod e01_fan_out {
+    use super::*;
+    use lesson_06::e01_fan_out::*;
+    use shared::testing::{assert_about, finishes, within};
+    use tokio::time::{Instant, sleep};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hundred_jobs_in_completion_order() {
+        let t = Tracker::default();
+        let t0 = Instant::now();
+        // Distinct durations in a scrambled order: (k * 37) mod 101, k = 1..=100.
+        let durations: Vec<u64> = (1..=100u64).map(|k| (k * 37) % 101 * 3).collect();
+        let jobs: Vec<_> = durations
+            .iter()
+            .map(|&d| {
+                let job = t.job(ms(d), d);
+                async move { Ok::<u64, ()>(job.await) }
+            })
+            .collect();
+        let out = finishes("fan_out of 100 jobs", fan_out(jobs)).await;
+        let mut sorted = durations.clone();
+        sorted.sort();
+        assert_eq!(
+            out,
+            Ok(sorted),
+            "100 jobs of different lengths: the outputs come back shortest first, the order \
+             they finished"
+        );
+        assert_about("100 jobs at once", t0.elapsed(), ms(300));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_error_at_once_cancels_jobs_that_never_ran() {
+        let t = Tracker::default();
+        let mut jobs: Vec<std::pin::Pin<Box<dyn Future<Output = Result<u8, &str>> + Send>>> =
+            vec![Box::pin(async { Err("at once") })];
+        for _ in 0..50 {
+            jobs.push(Box::pin(t.job(ms(500), Ok(1))));
+        }
+        let out = finishes("fan_out", fan_out(jobs)).await;
+        let cancelled_at_return = t.cancelled();
+        sleep(ms(1000)).await;
+        assert_eq!(out, Err("at once"), "the first job fails at once: that error");
+        assert_eq!(
+            t.finished(),
+            0,
+            "jobs finished after fan_out returned its error: cancel the rest, do not detach them"
+        );
+        assert_eq!(
+            cancelled_at_return, 50,
+            "all 50 other jobs must have stopped (drop guards run) before fan_out returns the \
+             error: wait for them after aborting"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_earliest_error_wins() {
+        let t = Tracker::default();
+        let jobs = [(50, Err("late")), (15, Err("early")), (5, Ok(()))]
+            .map(|(after, out)| t.job(ms(after), out));
+        let out = finishes("fan_out", fan_out(jobs)).await;
+        assert_eq!(
+            out,
+            Err("early"),
+            "two jobs fail, at 15 and 50 ms: fan_out returns the first error to happen"
+        );
+    }
+
+    #[test]
+    fn on_worker_threads_the_rest_have_stopped_too() {
+        within(
+            Duration::from_secs(20),
+            "fan_out on a multi-threaded runtime never returned after a job failed (the other \
+             jobs sleep 10 s; they must be cancelled, not waited for)",
+            || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("building a runtime");
+                for round in 0..20 {
+                    let t = Tracker::default();
+                    let mut jobs: Vec<
+                        std::pin::Pin<Box<dyn Future<Output = Result<u8, u8>> + Send>>,
+                    > = Vec::new();
+                    for _ in 0..8 {
+                        jobs.push(Box::pin(t.job(Duration::from_secs(10), Ok(0))));
+                    }
+                    jobs.push(Box::pin(async {
+                        tokio::time::sleep(ms(1)).await;
+                        Err(7)
+                    }));
+                    let started = std::time::Instant::now();
+                    let out = runtime.block_on(fan_out(jobs));
+                    let cancelled = t.cancelled();
+                    assert_eq!(out, Err(7), "round {round}: the failing job's error");
+                    assert!(
+                        started.elapsed() < Duration::from_secs(5),
+                        "round {round}: fan_out took {:?}: it must cancel the 10 s jobs, not wait \
+                         for them",
+                        started.elapsed()
+                    );
+                    assert_eq!(
+                        cancelled, 8,
+                        "round {round}, on worker threads: when fan_out returned, only \
+                         {cancelled} of 8 cancelled jobs had stopped; wait for them after \
+                         aborting (JoinSet::shutdown().await)"
+                    );
+                }
+            },
+        );
+    }
+}
+
+mod e02_panics {
+    use super::*;
+    use lesson_06::e02_panics::*;
+    use shared::testing::{finishes, within};
+    use std::pin::Pin;
+    use tokio::time::sleep;
+
+    type Job = Pin<Box<dyn Future<Output = usize> + Send>>;
+
+    fn caught<T>(result: std::thread::Result<T>) -> T {
+        match result {
+            Ok(value) => value,
+            Err(panic) => panic!(
+                "run_jobs itself panicked ({:?}): a job's panic must come back as Err(JobPanicked)",
+                panic_text(&*panic)
+            ),
+        }
+    }
+
+    #[test]
+    fn fifty_jobs_every_seventh_panics() {
+        let t = Tracker::default();
+        let tracker = t.clone();
+        let (out, finished) = caught(quietly_paused(async move {
+            let jobs: Vec<(String, Job)> = (0..50usize)
+                .map(|i| {
+                    let job: Job = if i % 7 == 3 {
+                        Box::pin(async move {
+                            sleep(ms(50 - i as u64)).await;
+                            panic!("job {i} gave up")
+                        })
+                    } else {
+                        Box::pin(tracker.job(ms(i as u64), i))
+                    };
+                    (format!("job-{i}"), job)
+                })
+                .collect();
+            let out = finishes("run_jobs", run_jobs(jobs)).await;
+            (out, tracker.finished())
+        }));
+        assert_eq!(
+            out,
+            Err(JobPanicked {
+                job: "job-3".into(),
+                message: "job 3 gave up".into()
+            }),
+            "jobs 3, 10, 17, ... panicked (the later ones earlier in time): the error names job-3, \
+             the first in the list, with its formatted message"
+        );
+        assert_eq!(
+            finished, 43,
+            "all 43 jobs that do not panic must have finished when run_jobs returns"
+        );
+        assert_eq!(t.cancelled(), 0, "no job may be cancelled: they all run to the end");
+    }
+
+    #[test]
+    fn a_panic_without_text_is_still_named() {
+        let t = Tracker::default();
+        let tracker = t.clone();
+        let out = caught(quietly_paused(async move {
+            let jobs: Vec<(String, Job)> = vec![
+                ("number".into(), Box::pin(async { std::panic::panic_any(42u8) })),
+                ("fine".into(), Box::pin(tracker.job(ms(3), 1))),
+            ];
+            finishes("run_jobs", run_jobs(jobs)).await
+        }));
+        assert_eq!(
+            out.map_err(|p| p.job),
+            Err("number".to_string()),
+            "a job panicked with a payload that is not text (panic_any(42)): run_jobs must not \
+             panic itself, and still names the job"
+        );
+    }
+
+    #[test]
+    fn on_worker_threads() {
+        within(
+            Duration::from_secs(20),
+            "run_jobs on a multi-threaded runtime never returned",
+            || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("building a runtime");
+                for round in 0..10usize {
+                    let t = Tracker::default();
+                    let jobs: Vec<(String, Job)> = (0..6usize)
+                        .map(|i| {
+                            let job: Job = if i == round % 6 {
+                                Box::pin(async move { panic!("worker job {i} broke") })
+                            } else {
+                                Box::pin(t.job(ms(2), i))
+                            };
+                            (format!("w{i}"), job)
+                        })
+                        .collect();
+                    let out = runtime.block_on(async {
+                        tokio::spawn(run_jobs(jobs))
+                            .await
+                            .map_err(|e| e.is_panic())
+                    });
+                    let out = match out {
+                        Ok(out) => out,
+                        Err(_) => panic!(
+                            "round {round}: run_jobs itself panicked: a job's panic must come back \
+                             as Err(JobPanicked)"
+                        ),
+                    };
+                    let i = round % 6;
+                    assert_eq!(
+                        out,
+                        Err(JobPanicked {
+                            job: format!("w{i}"),
+                            message: format!("worker job {i} broke")
+                        }),
+                        "round {round}: job w{i} panicked on a worker thread"
+                    );
+                    assert_eq!(
+                        t.finished(),
+                        5,
+                        "round {round}: the 5 other jobs must have finished when run_jobs returns"
+                    );
+                }
+            },
+        );
+    }
+}
