@@ -353,3 +353,273 @@ mod e02_panics {
         );
     }
 }
+
+/// `tokio::spawn` for a future that may not be `Send`: `Ok(handle)` if it is, `Err(future)` if
+/// it is not, decided at compile time without failing the build.
+///
+/// How: method lookup prefers the inherent `spawn` (it exists only when `F: Send + 'static`)
+/// and falls back to the trait method otherwise. That works only where the future's type is
+/// known, so the tests call it through [`spawn_checked!`], never from a generic function.
+struct Spawnable<F>(F);
+
+// One of the two `spawn`s is never called, depending on the answer under test.
+#[allow(dead_code)]
+impl<F> Spawnable<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F> {
+        Ok(tokio::spawn(self.0))
+    }
+}
+
+#[allow(dead_code)]
+trait NotSpawnable<F: Future> {
+    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F>;
+}
+
+impl<F: Future> NotSpawnable<F> for Spawnable<F> {
+    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F> {
+        Err(self.0)
+    }
+}
+
+/// Spawns `$fut` on the current (multi-threaded) runtime, or fails the test with the reason a
+/// learner needs when the future is not `Send`.
+macro_rules! spawn_checked {
+    ($name:literal, $fut:expr) => {
+        match Spawnable($fut).spawn() {
+            Ok(handle) => handle,
+            Err(_) => panic!(
+                "{}'s future is not Send, so tokio::spawn cannot move it between worker threads: \
+                 something that is not Send (an Rc, an Arc<RefCell<..>>, a std MutexGuard) is \
+                 alive across an .await. Keep such values out of the stretch between two awaits \
+                 (a plain local instead of shared Rc<RefCell<..>>; lock, use and unlock a std \
+                 Mutex between awaits). To see which value, try `tokio::spawn({}(..))` in a \
+                 scratch test: the compiler names it",
+                $name, $name
+            ),
+        }
+    };
+}
+
+mod e03_send {
+    use super::*;
+    use lesson_06::e03_send::*;
+    use shared::testing::finishes_within;
+    use std::sync::Mutex;
+    use tokio::sync::mpsc;
+
+    const LIMIT: Duration = Duration::from_secs(10);
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_thousand_lines_across_threads() {
+        let (tx, rx) = mpsc::channel(4);
+        let handle = spawn_checked!("tally", tally(rx));
+        for i in 0..1000 {
+            tx.send(format!("w{} x", i % 10)).await.expect("tally dropped its input");
+        }
+        drop(tx);
+        let counts = finishes_within("tally", LIMIT, handle)
+            .await
+            .expect("the tally task panicked");
+        assert_eq!(counts.get("x"), Some(&1000), "\"x\" is on each of the 1000 lines");
+        assert!(
+            (0..10).all(|k| counts.get(&format!("w{k}")) == Some(&100)),
+            "each of w0..w9 is on 100 lines: {counts:?}"
+        );
+        assert_eq!(counts.len(), 11, "11 different words");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_recorders_share_one_log() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (tx_a, rx_a) = mpsc::channel(1);
+        let (tx_b, rx_b) = mpsc::channel(1);
+        let a = spawn_checked!("record", record(log.clone(), rx_a));
+        let b = spawn_checked!("record", record(log.clone(), rx_b));
+        for i in 0..50 {
+            tx_a.send(format!("a{i}")).await.expect("record dropped its input");
+            tx_b.send(format!("b{i}")).await.expect("record dropped its input");
+        }
+        // Both wait for more now; each line sent so far must already be visible.
+        let start = std::time::Instant::now();
+        while log.lock().expect("poisoned").len() < 100 && start.elapsed() < Duration::from_secs(2)
+        {
+            tokio::time::sleep(ms(1)).await;
+        }
+        assert_eq!(
+            log.lock().expect("poisoned").len(),
+            100,
+            "two recorders waiting for more input: all 100 lines sent so far must be in the log \
+             (append each line as it arrives)"
+        );
+        drop((tx_a, tx_b));
+        let (a, b) = finishes_within("two recorders", LIMIT, async { (a.await, b.await) }).await;
+        assert_eq!(
+            (a.expect("record panicked"), b.expect("record panicked")),
+            (50, 50),
+            "each recorder appended 50 lines and says so"
+        );
+        let log = log.lock().expect("poisoned");
+        let a_lines: Vec<_> = log.iter().filter(|l| l.starts_with('a')).cloned().collect();
+        let want: Vec<_> = (0..50).map(|i| format!("a{i}")).collect();
+        assert_eq!(a_lines, want, "one recorder's lines stay in the order they arrived");
+    }
+}
+
+/// Counts jobs in flight (started, not ended) and remembers the most there ever were.
+#[derive(Clone, Default)]
+struct Gauge(Arc<GaugeCounts>);
+
+#[derive(Default)]
+struct GaugeCounts {
+    now: AtomicUsize,
+    max: AtomicUsize,
+}
+
+/// Leaves the gauge when dropped: a job that returns, panics or is aborted has ended.
+struct InFlight(Gauge);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.0.now.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Gauge {
+    fn enter(&self) -> InFlight {
+        let now = self.0.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.0.max.fetch_max(now, Ordering::SeqCst);
+        InFlight(self.clone())
+    }
+
+    /// A job that is in flight while it sleeps `after` on tokio's clock.
+    fn job(&self, after: Duration) -> impl Future<Output = ()> + Send + 'static {
+        let gauge = self.clone();
+        async move {
+            let _in = gauge.enter();
+            tokio::time::sleep(after).await;
+        }
+    }
+
+    fn max(&self) -> usize {
+        self.0.max.load(Ordering::SeqCst)
+    }
+}
+
+mod e04_pool {
+    use super::*;
+    use lesson_06::e04_pool::*;
+    use shared::testing::{assert_about, finishes, within};
+    use tokio::time::{Instant, timeout};
+
+    #[test]
+    fn two_hundred_jobs_some_panicking_and_the_pool_stays_whole() {
+        let outcome = quietly_paused(async {
+            let t0 = Instant::now();
+            let gauge = Gauge::default();
+            let pool = Pool::new(4);
+            let mut handles = Vec::new();
+            for i in 0..200u64 {
+                let job = gauge.job(ms(1 + i % 7));
+                let handle = finishes(
+                    "spawn",
+                    pool.spawn(async move {
+                        job.await;
+                        if i % 5 == 0 {
+                            panic!("job {i} broke");
+                        }
+                    }),
+                )
+                .await;
+                handles.push(handle);
+            }
+            let mut panics = 0;
+            for h in handles {
+                if finishes("a pool job", h).await.is_err() {
+                    panics += 1;
+                }
+            }
+            let _ = t0;
+            // The pool still has all 4 slots: 4 long jobs run, a fifth spawn waits.
+            let mut long = Vec::new();
+            for _ in 0..4 {
+                match timeout(ms(100), pool.spawn(gauge.job(ms(10_000)))).await {
+                    Ok(h) => long.push(h),
+                    Err(_) => return Err("lost"),
+                }
+            }
+            let fifth = timeout(ms(100), pool.spawn(async {})).await.is_err();
+            Ok((gauge.max(), panics, fifth))
+        });
+        let (max, panics, fifth_waited) = match outcome {
+            Ok(Ok(o)) => o,
+            Ok(Err(_)) => panic!(
+                "after 40 of 200 jobs panicked, the pool of 4 could no longer run 4 jobs: slots \
+                 were lost; the permit must be dropped with the task, on panic too"
+            ),
+            Err(p) => panic!("the pool test itself panicked: {}", panic_text(&*p)),
+        };
+        assert_eq!(panics, 40, "every 5th of 200 jobs panics");
+        assert_eq!(max, 4, "a pool of 4 must run 4 jobs at once, never more");
+        assert!(
+            fifth_waited,
+            "4 slots busy: a fifth spawn must wait, not gain a slot (a permit was handed back twice?)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn spawn_returns_at_the_moment_a_slot_frees() {
+        let t0 = Instant::now();
+        let gauge = Gauge::default();
+        let pool = Pool::new(2);
+        let _a = finishes("spawn", pool.spawn(gauge.job(ms(30)))).await;
+        let _b = finishes("spawn", pool.spawn(gauge.job(ms(70)))).await;
+        finishes("spawn", pool.spawn(gauge.job(ms(5)))).await;
+        assert_about("the third spawn (first slot frees at 30 ms)", t0.elapsed(), ms(30));
+        finishes("spawn", pool.spawn(gauge.job(ms(5)))).await;
+        assert_about("the fourth spawn (the 5 ms job frees its slot at 35 ms)", t0.elapsed(), ms(35));
+    }
+
+    #[test]
+    fn on_worker_threads_the_bound_holds() {
+        within(
+            Duration::from_secs(20),
+            "the pool on a multi-threaded runtime never finished 300 short jobs",
+            || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("building a runtime");
+                let gauge = Gauge::default();
+                let pool = Pool::new(3);
+                runtime.block_on(async {
+                    let mut handles = Vec::new();
+                    for i in 0..300u32 {
+                        let gauge = gauge.clone();
+                        handles.push(
+                            pool.spawn(async move {
+                                let _in = gauge.enter();
+                                for _ in 0..(i % 3) {
+                                    tokio::task::yield_now().await;
+                                }
+                            })
+                            .await,
+                        );
+                    }
+                    for h in handles {
+                        h.await.expect("a pool job panicked");
+                    }
+                });
+                assert!(
+                    gauge.max() <= 3,
+                    "on worker threads a pool of 3 ran {} jobs at once",
+                    gauge.max()
+                );
+            },
+        );
+    }
+}

@@ -9,10 +9,10 @@
 pub mod e01_fan_out;
 #[cfg_attr(feature = "solution", path = "../solutions/e02_panics.rs")]
 pub mod e02_panics;
-// #[cfg_attr(feature = "solution", path = "../solutions/e03_send.rs")]
-// pub mod e03_send;
-// #[cfg_attr(feature = "solution", path = "../solutions/e04_pool.rs")]
-// pub mod e04_pool;
+#[cfg_attr(feature = "solution", path = "../solutions/e03_send.rs")]
+pub mod e03_send;
+#[cfg_attr(feature = "solution", path = "../solutions/e04_pool.rs")]
+pub mod e04_pool;
 // #[cfg_attr(feature = "solution", path = "../solutions/e05_stop.rs")]
 // pub mod e05_stop;
 // #[cfg_attr(feature = "solution", path = "../solutions/e06_scope.rs")]

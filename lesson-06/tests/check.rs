@@ -319,3 +319,303 @@ mod e02_panics {
         );
     }
 }
+
+/// `tokio::spawn` for a future that may not be `Send`: `Ok(handle)` if it is, `Err(future)` if
+/// it is not, decided at compile time without failing the build.
+///
+/// How: method lookup prefers the inherent `spawn` (it exists only when `F: Send + 'static`)
+/// and falls back to the trait method otherwise. That works only where the future's type is
+/// known, so the tests call it through [`spawn_checked!`], never from a generic function.
+struct Spawnable<F>(F);
+
+// One of the two `spawn`s is never called, depending on the answer under test.
+#[allow(dead_code)]
+impl<F> Spawnable<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F> {
+        Ok(tokio::spawn(self.0))
+    }
+}
+
+#[allow(dead_code)]
+trait NotSpawnable<F: Future> {
+    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F>;
+}
+
+impl<F: Future> NotSpawnable<F> for Spawnable<F> {
+    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F> {
+        Err(self.0)
+    }
+}
+
+/// Spawns `$fut` on the current (multi-threaded) runtime, or fails the test with the reason a
+/// learner needs when the future is not `Send`.
+macro_rules! spawn_checked {
+    ($name:literal, $fut:expr) => {
+        match Spawnable($fut).spawn() {
+            Ok(handle) => handle,
+            Err(_) => panic!(
+                "{}'s future is not Send, so tokio::spawn cannot move it between worker threads: \
+                 something that is not Send (an Rc, an Arc<RefCell<..>>, a std MutexGuard) is \
+                 alive across an .await. Keep such values out of the stretch between two awaits \
+                 (a plain local instead of shared Rc<RefCell<..>>; lock, use and unlock a std \
+                 Mutex between awaits). To see which value, try `tokio::spawn({}(..))` in a \
+                 scratch test: the compiler names it",
+                $name, $name
+            ),
+        }
+    };
+}
+
+mod e03_send {
+    use super::*;
+    use lesson_06::e03_send::*;
+    use shared::testing::finishes_within;
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+    use tokio::sync::mpsc;
+
+    const LIMIT: Duration = Duration::from_secs(5);
+
+    /// Waits (real time, bounded) until `log` holds `n` lines; returns what it holds then.
+    async fn wait_for_lines(log: &Mutex<Vec<String>>, n: usize) -> Vec<String> {
+        let start = std::time::Instant::now();
+        loop {
+            let now = log.lock().expect("log lock poisoned").clone();
+            if now.len() >= n || start.elapsed() > Duration::from_secs(2) {
+                return now;
+            }
+            tokio::time::sleep(ms(1)).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn tally_runs_as_a_spawned_task() {
+        let (tx, rx) = mpsc::channel(8);
+        let handle = spawn_checked!("tally", tally(rx));
+        for line in ["the cat", "the dog  and the cat", ""] {
+            tx.send(line.to_string()).await.expect("tally dropped its input");
+            tokio::time::sleep(ms(1)).await;
+        }
+        drop(tx);
+        let counts = finishes_within("tally", LIMIT, handle)
+            .await
+            .expect("the tally task panicked");
+        let expected: BTreeMap<String, usize> =
+            [("the", 3), ("cat", 2), ("dog", 1), ("and", 1)]
+                .map(|(w, n)| (w.to_string(), n))
+                .into();
+        assert_eq!(
+            counts, expected,
+            "tally counts every word of every line (split on whitespace) until the channel closes"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn record_logs_each_line_as_it_arrives_and_leaves_the_log_unlocked() {
+        let log = Arc::new(Mutex::new(vec!["from before".to_string()]));
+        let (tx, rx) = mpsc::channel(8);
+        let handle = spawn_checked!("record", record(log.clone(), rx));
+        tx.send("first".into()).await.expect("record dropped its input");
+        let seen = wait_for_lines(&log, 2).await;
+        assert_eq!(
+            seen,
+            ["from before", "first"],
+            "record appends each line to the log as soon as it arrives (here: still waiting for \
+             the second line, and \"first\" is not in the log yet)"
+        );
+        // record now waits for the next line: the log must be free.
+        tokio::time::sleep(ms(5)).await;
+        assert!(
+            log.try_lock().is_ok(),
+            "while record waits for the next line, the log is still locked: lock it only to \
+             push a line, never across the .await"
+        );
+        tx.send("second".into()).await.expect("record dropped its input");
+        drop(tx);
+        let appended = finishes_within("record", LIMIT, handle)
+            .await
+            .expect("the record task panicked");
+        assert_eq!(
+            *log.lock().expect("log lock poisoned"),
+            ["from before", "first", "second"],
+            "both lines appended, in order, after what was there"
+        );
+        assert_eq!(
+            appended, 2,
+            "record returns how many lines *it* appended (2), not the length of the whole log"
+        );
+    }
+}
+
+/// Counts jobs in flight (started, not ended) and remembers the most there ever were.
+#[derive(Clone, Default)]
+struct Gauge(Arc<GaugeCounts>);
+
+#[derive(Default)]
+struct GaugeCounts {
+    now: AtomicUsize,
+    max: AtomicUsize,
+}
+
+/// Leaves the gauge when dropped: a job that returns, panics or is aborted has ended.
+struct InFlight(Gauge);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.0.now.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Gauge {
+    fn enter(&self) -> InFlight {
+        let now = self.0.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.0.max.fetch_max(now, Ordering::SeqCst);
+        InFlight(self.clone())
+    }
+
+    /// A job that is in flight while it sleeps `after` on tokio's clock.
+    fn job(&self, after: Duration) -> impl Future<Output = ()> + Send + 'static {
+        let gauge = self.clone();
+        async move {
+            let _in = gauge.enter();
+            tokio::time::sleep(after).await;
+        }
+    }
+
+    fn max(&self) -> usize {
+        self.0.max.load(Ordering::SeqCst)
+    }
+}
+
+mod e04_pool {
+    use super::*;
+    use lesson_06::e04_pool::*;
+    use shared::testing::{assert_about, finishes};
+    use tokio::sync::oneshot;
+    use tokio::time::{Instant, sleep, timeout};
+
+    #[tokio::test(start_paused = true)]
+    async fn never_more_than_the_limit_in_flight() {
+        let t0 = Instant::now();
+        let gauge = Gauge::default();
+        let pool = Pool::new(3);
+        let handles = finishes("spawning 12 jobs on a pool of 3", async {
+            let mut handles = Vec::new();
+            for _ in 0..12 {
+                handles.push(pool.spawn(gauge.job(ms(10))).await);
+            }
+            handles
+        })
+        .await;
+        for handle in handles {
+            finishes("a pool job", handle).await.expect("a pool job panicked");
+        }
+        assert_eq!(
+            gauge.max(),
+            3,
+            "a pool of 3 slots ran up to {} jobs at once: each job must hold its slot (an owned \
+             semaphore permit moved into the task) from start to end, and 3 must run together",
+            gauge.max()
+        );
+        assert_about(
+            "12 jobs of 10 ms, 3 at a time (4 rounds)",
+            t0.elapsed(),
+            ms(40),
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn spawn_waits_while_every_slot_is_busy() {
+        let t0 = Instant::now();
+        let gauge = Gauge::default();
+        let pool = Pool::new(2);
+        let first = finishes("spawn", pool.spawn(gauge.job(ms(100)))).await;
+        let second = finishes("spawn", pool.spawn(gauge.job(ms(100)))).await;
+        let early = timeout(ms(50), pool.spawn(gauge.job(ms(1)))).await;
+        assert!(
+            early.is_err(),
+            "both slots were busy, yet spawn returned at once: spawn itself must wait for a free \
+             slot (that is the backpressure that keeps a producer from piling up tasks); take the \
+             permit in spawn, before tokio::spawn"
+        );
+        let third = finishes("spawn", pool.spawn(gauge.job(ms(1)))).await;
+        assert_about(
+            "spawn returning when the first slot frees up",
+            t0.elapsed(),
+            ms(100),
+        );
+        for handle in [first, second, third] {
+            finishes("a pool job", handle).await.expect("a pool job panicked");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_freed_slot_is_reused_at_once() {
+        let t0 = Instant::now();
+        let pool = Pool::new(1);
+        let (finish, finished) = oneshot::channel::<()>();
+        let a = finishes(
+            "spawn",
+            pool.spawn(async move {
+                let _ = finished.await;
+                t0.elapsed()
+            }),
+        )
+        .await;
+        let ender = tokio::spawn(async move {
+            sleep(ms(10)).await;
+            let _ = finish.send(());
+        });
+        let b = finishes("spawn", pool.spawn(async move { t0.elapsed() })).await;
+        let a_ended = finishes("job A", a).await.expect("job A panicked");
+        let b_started = finishes("job B", b).await.expect("job B panicked");
+        ender.await.expect("the test's helper task panicked");
+        assert_eq!(
+            b_started, a_ended,
+            "job A ended at {a_ended:?} and freed the only slot, but job B started at \
+             {b_started:?}: the waiting spawn must get the slot at the same instant (await the \
+             semaphore, do not retry on a timer)"
+        );
+    }
+
+    #[test]
+    fn a_job_that_panics_or_is_aborted_gives_its_slot_back() {
+        let outcome = quietly_paused(async {
+            let pool = Pool::new(1);
+            let boom = pool.spawn(async { panic!("job failed") }).await;
+            let panicked = boom.await.map_err(|e| e.is_panic());
+            let after_panic = timeout(ms(1000), pool.spawn(async { 1 })).await.is_ok();
+            sleep(ms(1)).await;
+            let long = pool.spawn(sleep(ms(60_000))).await;
+            long.abort();
+            let _ = long.await;
+            let after_abort = timeout(ms(1000), pool.spawn(async { 2 })).await.is_ok();
+            (panicked, after_panic, after_abort)
+        });
+        let (panicked, after_panic, after_abort) = match outcome {
+            Ok(o) => o,
+            Err(p) => panic!("the pool test itself panicked: {}", panic_text(&*p)),
+        };
+        assert_eq!(
+            panicked,
+            Err(true),
+            "a job that panics shows as a panicked JoinError on its handle (spawn it with \
+             tokio::spawn and return that handle)"
+        );
+        assert!(
+            after_panic,
+            "after a job panicked, the pool of 1 never gave a slot to the next job: the slot was \
+             lost. Let the permit be dropped with the task (own it inside the task), rather than \
+             handing it back by hand after the job returns"
+        );
+        assert!(
+            after_abort,
+            "after a job was aborted, the pool of 1 never gave a slot to the next job: an aborted \
+             task's future is dropped, and its permit must go with it"
+        );
+    }
+}
