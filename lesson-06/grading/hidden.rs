@@ -152,7 +152,11 @@ mod e01_fan_out {
         let out = finishes("fan_out", fan_out(jobs)).await;
         let cancelled_at_return = t.cancelled();
         sleep(ms(1000)).await;
-        assert_eq!(out, Err("at once"), "the first job fails at once: that error");
+        assert_eq!(
+            out,
+            Err("at once"),
+            "the first job fails at once: that error"
+        );
         assert_eq!(
             t.finished(),
             0,
@@ -277,7 +281,11 @@ mod e02_panics {
             finished, 43,
             "all 43 jobs that do not panic must have finished when run_jobs returns"
         );
-        assert_eq!(t.cancelled(), 0, "no job may be cancelled: they all run to the end");
+        assert_eq!(
+            t.cancelled(),
+            0,
+            "no job may be cancelled: they all run to the end"
+        );
     }
 
     #[test]
@@ -286,7 +294,10 @@ mod e02_panics {
         let tracker = t.clone();
         let out = caught(quietly_paused(async move {
             let jobs: Vec<(String, Job)> = vec![
-                ("number".into(), Box::pin(async { std::panic::panic_any(42u8) })),
+                (
+                    "number".into(),
+                    Box::pin(async { std::panic::panic_any(42u8) }),
+                ),
                 ("fine".into(), Box::pin(tracker.job(ms(3), 1))),
             ];
             finishes("run_jobs", run_jobs(jobs)).await
@@ -323,9 +334,7 @@ mod e02_panics {
                         })
                         .collect();
                     let out = runtime.block_on(async {
-                        tokio::spawn(run_jobs(jobs))
-                            .await
-                            .map_err(|e| e.is_panic())
+                        tokio::spawn(run_jobs(jobs)).await.map_err(|e| e.is_panic())
                     });
                     let out = match out {
                         Ok(out) => out,
@@ -418,13 +427,19 @@ mod e03_send {
         let (tx, rx) = mpsc::channel(4);
         let handle = spawn_checked!("tally", tally(rx));
         for i in 0..1000 {
-            tx.send(format!("w{} x", i % 10)).await.expect("tally dropped its input");
+            tx.send(format!("w{} x", i % 10))
+                .await
+                .expect("tally dropped its input");
         }
         drop(tx);
         let counts = finishes_within("tally", LIMIT, handle)
             .await
             .expect("the tally task panicked");
-        assert_eq!(counts.get("x"), Some(&1000), "\"x\" is on each of the 1000 lines");
+        assert_eq!(
+            counts.get("x"),
+            Some(&1000),
+            "\"x\" is on each of the 1000 lines"
+        );
         assert!(
             (0..10).all(|k| counts.get(&format!("w{k}")) == Some(&100)),
             "each of w0..w9 is on 100 lines: {counts:?}"
@@ -440,8 +455,12 @@ mod e03_send {
         let a = spawn_checked!("record", record(log.clone(), rx_a));
         let b = spawn_checked!("record", record(log.clone(), rx_b));
         for i in 0..50 {
-            tx_a.send(format!("a{i}")).await.expect("record dropped its input");
-            tx_b.send(format!("b{i}")).await.expect("record dropped its input");
+            tx_a.send(format!("a{i}"))
+                .await
+                .expect("record dropped its input");
+            tx_b.send(format!("b{i}"))
+                .await
+                .expect("record dropped its input");
         }
         // Both wait for more now; each line sent so far must already be visible.
         let start = std::time::Instant::now();
@@ -465,7 +484,10 @@ mod e03_send {
         let log = log.lock().expect("poisoned");
         let a_lines: Vec<_> = log.iter().filter(|l| l.starts_with('a')).cloned().collect();
         let want: Vec<_> = (0..50).map(|i| format!("a{i}")).collect();
-        assert_eq!(a_lines, want, "one recorder's lines stay in the order they arrived");
+        assert_eq!(
+            a_lines, want,
+            "one recorder's lines stay in the order they arrived"
+        );
     }
 }
 
@@ -578,9 +600,17 @@ mod e04_pool {
         let _a = finishes("spawn", pool.spawn(gauge.job(ms(30)))).await;
         let _b = finishes("spawn", pool.spawn(gauge.job(ms(70)))).await;
         finishes("spawn", pool.spawn(gauge.job(ms(5)))).await;
-        assert_about("the third spawn (first slot frees at 30 ms)", t0.elapsed(), ms(30));
+        assert_about(
+            "the third spawn (first slot frees at 30 ms)",
+            t0.elapsed(),
+            ms(30),
+        );
         finishes("spawn", pool.spawn(gauge.job(ms(5)))).await;
-        assert_about("the fourth spawn (the 5 ms job frees its slot at 35 ms)", t0.elapsed(), ms(35));
+        assert_about(
+            "the fourth spawn (the 5 ms job frees its slot at 35 ms)",
+            t0.elapsed(),
+            ms(35),
+        );
     }
 
     #[test]
@@ -619,6 +649,236 @@ mod e04_pool {
                     "on worker threads a pool of 3 ran {} jobs at once",
                     gauge.max()
                 );
+            },
+        );
+    }
+}
+
+mod e05_stop {
+    use super::*;
+    use lesson_06::e05_stop::*;
+    use shared::testing::{finishes, within};
+    use std::sync::atomic::AtomicU64;
+    use tokio::time::{sleep, timeout};
+
+    #[test]
+    fn on_worker_threads_a_busy_task_is_stopped_at_its_next_await() {
+        within(
+            Duration::from_secs(20),
+            "stopping busy tasks on a multi-threaded runtime never finished",
+            || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("building a runtime");
+                for round in 0..20 {
+                    let t = Tracker::default();
+                    let spins = Arc::new(AtomicU64::new(0));
+                    let (out, cleaned, spun_at_return) = runtime.block_on(async {
+                        let guard = t.job(Duration::from_secs(3600), 0u8);
+                        let counter = Arc::clone(&spins);
+                        let worker = Worker::start(async move {
+                            let _cleanup = guard;
+                            loop {
+                                counter.fetch_add(1, Ordering::SeqCst);
+                                tokio::task::yield_now().await;
+                            }
+                        });
+                        tokio::time::sleep(ms(1)).await;
+                        let out = timeout(Duration::from_secs(2), worker.stop()).await;
+                        (out, t.cancelled(), spins.load(Ordering::SeqCst))
+                    });
+                    assert_eq!(
+                        out.ok(),
+                        Some(Stopped::<()>::Cancelled),
+                        "round {round}: a task looping over yield_now is cancelled at its next \
+                         .await: stop must return Cancelled"
+                    );
+                    assert_eq!(
+                        cleaned, 1,
+                        "round {round}: its cleanup ran before stop returned"
+                    );
+                    std::thread::sleep(ms(2));
+                    assert_eq!(
+                        spins.load(Ordering::SeqCst),
+                        spun_at_return,
+                        "round {round}: the task kept running after stop returned"
+                    );
+                }
+            },
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn stop_right_after_start_cancels_a_task_that_never_ran() {
+        let t = Tracker::default();
+        let worker = Worker::start(t.job(ms(5), 1));
+        let stopped = finishes("stop", worker.stop()).await;
+        assert_eq!(
+            stopped,
+            Stopped::Cancelled,
+            "a task stopped before it ever ran is Cancelled"
+        );
+        assert_eq!(
+            t.cancelled(),
+            1,
+            "its future was dropped before stop returned"
+        );
+        sleep(ms(10)).await;
+        assert_eq!(t.finished(), 0, "and it never ran afterwards");
+    }
+
+    #[test]
+    fn a_slow_step_is_waited_for_and_a_stop_at_once_is_fine() {
+        within(
+            Duration::from_secs(20),
+            "BlockingJob::stop never returned",
+            || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(1)
+                    .enable_all()
+                    .build()
+                    .expect("building a runtime");
+                let counter = Arc::new(AtomicU64::new(0));
+                let steps = Arc::clone(&counter);
+                let started = Arc::new(AtomicU64::new(0));
+                let starts = Arc::clone(&started);
+                let outcome = runtime.block_on(async {
+                    let job = BlockingJob::start(move || {
+                        starts.fetch_add(1, Ordering::SeqCst);
+                        std::thread::sleep(ms(25));
+                        steps.fetch_add(1, Ordering::SeqCst);
+                    });
+                    let waiting = std::time::Instant::now();
+                    while started.load(Ordering::SeqCst) == 0
+                        && waiting.elapsed() < Duration::from_secs(2)
+                    {
+                        tokio::time::sleep(ms(1)).await;
+                    }
+                    timeout(Duration::from_secs(2), job.stop()).await.ok()
+                });
+                let at_return = counter.load(Ordering::SeqCst);
+                let quick = runtime.block_on(async {
+                    let job = BlockingJob::start(|| std::thread::sleep(ms(1)));
+                    timeout(Duration::from_secs(2), job.stop()).await.ok()
+                });
+                runtime.shutdown_timeout(ms(100));
+                let Some(returned) = outcome else {
+                    panic!("stop did not return: the job must check a stop flag between steps");
+                };
+                assert_eq!(
+                    (returned, at_return),
+                    (1, 1),
+                    "stopped during the first 25 ms step: stop waits for that step to end, and no other \
+                 starts (1 step ran, and stop says 1)"
+                );
+                assert!(
+                    quick.is_some(),
+                    "stop right after start must return promptly too"
+                );
+            },
+        );
+    }
+}
+
+mod e06_scope {
+    use super::*;
+    use lesson_06::e06_scope::*;
+    use shared::testing::{finishes, within};
+    use std::sync::atomic::AtomicU64;
+    use tokio::time::sleep;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hundred_tasks_and_a_select() {
+        let t = Tracker::default();
+        let mut scope = Scope::new();
+        for i in 0..100u64 {
+            scope.spawn(t.job(ms(100 + i), i));
+        }
+        tokio::select! {
+            _ = scope.join_all() => panic!("join_all cannot finish before 100 ms"),
+            () = sleep(ms(50)) => {}
+        }
+        sleep(ms(1)).await;
+        let cancelled = t.cancelled();
+        sleep(ms(1000)).await;
+        assert_eq!(
+            (t.finished(), cancelled),
+            (0, 100),
+            "select! dropped the join_all future at 50 ms: every one of the 100 tasks must be \
+             cancelled (finished, cancelled)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_empty_scope_and_a_full_join() {
+        let empty: Scope<u8> = Scope::default();
+        assert!(
+            finishes("join_all of nothing", empty.join_all())
+                .await
+                .is_empty(),
+            "an empty scope joins to an empty Vec"
+        );
+        let t = Tracker::default();
+        let mut scope = Scope::new();
+        for i in (0..20u64).rev() {
+            scope.spawn(t.job(ms(i), i));
+        }
+        let out = finishes("join_all", scope.join_all()).await;
+        let want: Vec<u64> = (0..20).rev().collect();
+        assert_eq!(out, want, "20 outputs, in spawn order");
+        assert_eq!(t.cancelled(), 0, "join_all cancels nothing that finishes");
+    }
+
+    #[test]
+    fn on_worker_threads_busy_tasks_stop_with_their_scope() {
+        within(
+            Duration::from_secs(20),
+            "dropping a scope of busy tasks on a multi-threaded runtime never finished",
+            || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("building a runtime");
+                for round in 0..10 {
+                    let t = Tracker::default();
+                    let spins = Arc::new(AtomicU64::new(0));
+                    let cancelled = runtime.block_on(async {
+                        let mut scope = Scope::new();
+                        for _ in 0..4 {
+                            let guard = t.job(Duration::from_secs(3600), ());
+                            let counter = Arc::clone(&spins);
+                            scope.spawn(async move {
+                                let _cleanup = guard;
+                                loop {
+                                    counter.fetch_add(1, Ordering::SeqCst);
+                                    tokio::task::yield_now().await;
+                                }
+                            });
+                        }
+                        tokio::time::sleep(ms(1)).await;
+                        drop(scope);
+                        let waiting = std::time::Instant::now();
+                        while t.cancelled() < 4 && waiting.elapsed() < Duration::from_secs(2) {
+                            tokio::time::sleep(ms(1)).await;
+                        }
+                        t.cancelled()
+                    });
+                    assert_eq!(
+                        cancelled, 4,
+                        "round {round}: 2 s after dropping the scope, only {cancelled} of its 4 \
+                         busy tasks were cancelled"
+                    );
+                    let now = spins.load(Ordering::SeqCst);
+                    std::thread::sleep(ms(3));
+                    assert_eq!(
+                        spins.load(Ordering::SeqCst),
+                        now,
+                        "round {round}: tasks kept running after their scope was dropped"
+                    );
+                }
             },
         );
     }

@@ -13,7 +13,7 @@ pub mod e02_panics;
 pub mod e03_send;
 #[cfg_attr(feature = "solution", path = "../solutions/e04_pool.rs")]
 pub mod e04_pool;
-// #[cfg_attr(feature = "solution", path = "../solutions/e05_stop.rs")]
-// pub mod e05_stop;
-// #[cfg_attr(feature = "solution", path = "../solutions/e06_scope.rs")]
-// pub mod e06_scope;
+#[cfg_attr(feature = "solution", path = "../solutions/e05_stop.rs")]
+pub mod e05_stop;
+#[cfg_attr(feature = "solution", path = "../solutions/e06_scope.rs")]
+pub mod e06_scope;

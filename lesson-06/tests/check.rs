@@ -178,8 +178,7 @@ mod e01_fan_out {
             t.finished() - finished_at_return
         );
         assert_eq!(
-            cancelled_at_return,
-            3,
+            cancelled_at_return, 3,
             "when fan_out returned the error, {cancelled_at_return} of the 3 running jobs had \
              stopped (their drop guards had run): abort only asks a task to stop at its next \
              .await. Wait until they have stopped before returning (JoinSet::shutdown().await, \
@@ -191,7 +190,11 @@ mod e01_fan_out {
     async fn no_jobs_is_no_outputs() {
         let none: Vec<std::future::Ready<Result<u8, ()>>> = Vec::new();
         let out = finishes("fan_out of no jobs", fan_out(none)).await;
-        assert_eq!(out, Ok(vec![]), "fan_out of no jobs returns Ok(empty) at once");
+        assert_eq!(
+            out,
+            Ok(vec![]),
+            "fan_out of no jobs returns Ok(empty) at once"
+        );
     }
 }
 
@@ -219,7 +222,10 @@ mod e02_panics {
     /// Runs `run_jobs` (quietly: the jobs' panics are expected) and returns its result, how many
     /// tracked jobs had finished when it returned, and when it returned; a panic out of
     /// `run_jobs` itself fails the test with the promise it broke.
-    fn run(t: &Tracker, jobs: Vec<(String, Job)>) -> (Result<Vec<char>, JobPanicked>, usize, Duration) {
+    fn run(
+        t: &Tracker,
+        jobs: Vec<(String, Job)>,
+    ) -> (Result<Vec<char>, JobPanicked>, usize, Duration) {
         let t = t.clone();
         let caught = quietly_paused(async move {
             let t0 = Instant::now();
@@ -261,7 +267,11 @@ mod e02_panics {
              for every job, even after one panicked (a dropped JoinHandle leaves its job running, \
              detached)"
         );
-        assert_about("run_jobs (the slowest job takes 30 ms)", returned_at, ms(30));
+        assert_about(
+            "run_jobs (the slowest job takes 30 ms)",
+            returned_at,
+            ms(30),
+        );
     }
 
     #[test]
@@ -397,17 +407,18 @@ mod e03_send {
         let (tx, rx) = mpsc::channel(8);
         let handle = spawn_checked!("tally", tally(rx));
         for line in ["the cat", "the dog  and the cat", ""] {
-            tx.send(line.to_string()).await.expect("tally dropped its input");
+            tx.send(line.to_string())
+                .await
+                .expect("tally dropped its input");
             tokio::time::sleep(ms(1)).await;
         }
         drop(tx);
         let counts = finishes_within("tally", LIMIT, handle)
             .await
             .expect("the tally task panicked");
-        let expected: BTreeMap<String, usize> =
-            [("the", 3), ("cat", 2), ("dog", 1), ("and", 1)]
-                .map(|(w, n)| (w.to_string(), n))
-                .into();
+        let expected: BTreeMap<String, usize> = [("the", 3), ("cat", 2), ("dog", 1), ("and", 1)]
+            .map(|(w, n)| (w.to_string(), n))
+            .into();
         assert_eq!(
             counts, expected,
             "tally counts every word of every line (split on whitespace) until the channel closes"
@@ -419,7 +430,9 @@ mod e03_send {
         let log = Arc::new(Mutex::new(vec!["from before".to_string()]));
         let (tx, rx) = mpsc::channel(8);
         let handle = spawn_checked!("record", record(log.clone(), rx));
-        tx.send("first".into()).await.expect("record dropped its input");
+        tx.send("first".into())
+            .await
+            .expect("record dropped its input");
         let seen = wait_for_lines(&log, 2).await;
         assert_eq!(
             seen,
@@ -434,7 +447,9 @@ mod e03_send {
             "while record waits for the next line, the log is still locked: lock it only to \
              push a line, never across the .await"
         );
-        tx.send("second".into()).await.expect("record dropped its input");
+        tx.send("second".into())
+            .await
+            .expect("record dropped its input");
         drop(tx);
         let appended = finishes_within("record", LIMIT, handle)
             .await
@@ -512,7 +527,9 @@ mod e04_pool {
         })
         .await;
         for handle in handles {
-            finishes("a pool job", handle).await.expect("a pool job panicked");
+            finishes("a pool job", handle)
+                .await
+                .expect("a pool job panicked");
         }
         assert_eq!(
             gauge.max(),
@@ -549,7 +566,9 @@ mod e04_pool {
             ms(100),
         );
         for handle in [first, second, third] {
-            finishes("a pool job", handle).await.expect("a pool job panicked");
+            finishes("a pool job", handle)
+                .await
+                .expect("a pool job panicked");
         }
     }
 
@@ -616,6 +635,270 @@ mod e04_pool {
             after_abort,
             "after a job was aborted, the pool of 1 never gave a slot to the next job: an aborted \
              task's future is dropped, and its permit must go with it"
+        );
+    }
+}
+
+mod e05_stop {
+    use super::*;
+    use lesson_06::e05_stop::*;
+    use shared::testing::{assert_about, finishes, within};
+    use std::sync::atomic::AtomicU64;
+    use tokio::time::{Instant, sleep, timeout};
+
+    const AN_HOUR: Duration = Duration::from_secs(3600);
+
+    #[tokio::test(start_paused = true)]
+    async fn stop_cancels_at_once_and_the_cleanup_has_run() {
+        let t = Tracker::default();
+        let t0 = Instant::now();
+        let worker = Worker::start(t.job(AN_HOUR, 1));
+        sleep(ms(10)).await;
+        let Ok(stopped) = timeout(ms(1000), worker.stop()).await else {
+            panic!(
+                "stopping a task that sleeps for an hour did not return: stop must cancel the \
+                 task (JoinHandle::abort), not wait for it to end by itself"
+            );
+        };
+        let cleaned_up = t.cancelled();
+        assert_eq!(
+            stopped,
+            Stopped::Cancelled,
+            "the task was stopped in the middle of its sleep: Stopped::Cancelled"
+        );
+        assert_eq!(
+            cleaned_up, 1,
+            "when stop returned, the task's cleanup (its drop guard) had not run yet: abort only \
+             asks the task to stop; await the JoinHandle to wait until it has"
+        );
+        assert_about("stop", t0.elapsed(), ms(10));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_task_that_had_finished_reports_its_output() {
+        let t = Tracker::default();
+        let worker = Worker::start(t.job(ms(5), 7));
+        sleep(ms(10)).await;
+        let stopped = finishes("stop", worker.stop()).await;
+        assert_eq!(
+            stopped,
+            Stopped::Finished(7),
+            "the task had finished (with 7) before stop was called: Stopped::Finished(7), not \
+             Cancelled (aborting a finished task does nothing; its output is still in the handle)"
+        );
+    }
+
+    #[test]
+    fn a_panic_in_the_task_continues_in_the_caller() {
+        let caught = quietly_paused(async {
+            let worker = Worker::<u8>::start(async {
+                sleep(ms(1)).await;
+                panic!("disk on fire")
+            });
+            sleep(ms(5)).await;
+            finishes("stop", worker.stop()).await
+        });
+        match caught {
+            Err(panic) => assert_eq!(
+                panic_text(&*panic),
+                "disk on fire",
+                "the caller must see the task's own panic (resume_unwind(join_error.into_panic()))"
+            ),
+            Ok(stopped) => panic!(
+                "the task panicked with \"disk on fire\", but stop returned {stopped:?}: a panic is \
+                 not a cancellation; continue it in the caller with \
+                 std::panic::resume_unwind(join_error.into_panic())"
+            ),
+        }
+    }
+
+    /// Runs a BlockingJob whose steps take `step` of real time until `min_steps` ran, stops it, and
+    /// reports (steps returned, steps counted at return, steps counted a while later), or why
+    /// `stop` did not return.
+    fn run_blocking(step: Duration, min_steps: u64) -> Result<(u64, u64, u64), String> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("building a runtime");
+        let counter = Arc::new(AtomicU64::new(0));
+        let steps = Arc::clone(&counter);
+        let result = runtime.block_on(async {
+            let job = BlockingJob::start(move || {
+                std::thread::sleep(step);
+                steps.fetch_add(1, Ordering::SeqCst);
+            });
+            // Let a few steps run (bounded: a thread may take a while to start on a busy machine).
+            let waiting = std::time::Instant::now();
+            while counter.load(Ordering::SeqCst) < min_steps
+                && waiting.elapsed() < Duration::from_secs(2)
+            {
+                tokio::time::sleep(ms(1)).await;
+            }
+            match timeout(Duration::from_secs(2), job.stop()).await {
+                Ok(returned) => Ok((returned, counter.load(Ordering::SeqCst))),
+                Err(_) => Err(
+                    "BlockingJob::stop did not return within 2 s: JoinHandle::abort cannot \
+                     interrupt a spawn_blocking closure that is running. Share an AtomicBool \
+                     with the loop, check it before every step, and set it in stop"
+                        .to_string(),
+                ),
+            }
+        });
+        let later = result.map(|(returned, at_return)| {
+            std::thread::sleep(4 * step);
+            (returned, at_return, counter.load(Ordering::SeqCst))
+        });
+        // A job that never stops would keep a plain drop of the runtime waiting forever.
+        runtime.shutdown_timeout(ms(100));
+        later
+    }
+
+    #[test]
+    fn the_blocking_job_stops_when_asked_and_no_step_runs_after() {
+        within(
+            Duration::from_secs(20),
+            "the BlockingJob test did not finish",
+            || {
+                for round in 0..5 {
+                    let (returned, at_return, later) = match run_blocking(ms(2), 3) {
+                        Ok(r) => r,
+                        Err(why) => panic!("{why}"),
+                    };
+                    assert_eq!(
+                        later, at_return,
+                        "round {round}: a step finished after stop had returned: stop must wait \
+                         until the thread has left its loop (await the spawn_blocking handle), \
+                         not only raise the flag"
+                    );
+                    assert_eq!(
+                        returned, at_return,
+                        "round {round}: stop returned {returned}, but {at_return} steps ran: \
+                         return the count the loop kept"
+                    );
+                    assert!(
+                        at_return > 0,
+                        "round {round}: no step ran within 2 s: start must begin calling step at \
+                         once, on a blocking thread"
+                    );
+                }
+            },
+        );
+    }
+}
+
+mod e06_scope {
+    use super::*;
+    use lesson_06::e06_scope::*;
+    use shared::testing::{assert_about, finishes};
+    use tokio::time::{Instant, sleep, timeout};
+
+    #[tokio::test(start_paused = true)]
+    async fn dropping_the_scope_cancels_its_tasks() {
+        let t = Tracker::default();
+        let mut scope = Scope::new();
+        for i in 0..3 {
+            scope.spawn(t.job(ms(1000), i));
+        }
+        sleep(ms(10)).await;
+        drop(scope);
+        sleep(ms(1)).await;
+        let cancelled = t.cancelled();
+        sleep(ms(2000)).await;
+        assert_eq!(
+            t.finished(),
+            0,
+            "{} tasks finished after their scope was dropped: dropping a JoinHandle detaches its \
+             task; the scope must abort its tasks when it is dropped (a JoinSet does, or abort \
+             each handle in a Drop impl)",
+            t.finished()
+        );
+        assert_eq!(
+            cancelled, 3,
+            "a dropped scope's tasks are cancelled at their next .await (their drop guards run)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn join_all_returns_the_outputs_in_spawn_order() {
+        let t = Tracker::default();
+        let t0 = Instant::now();
+        let mut scope = Scope::new();
+        for (after, name) in [(30, 'a'), (10, 'b'), (20, 'c')] {
+            scope.spawn(t.job(ms(after), name));
+        }
+        let out = finishes("join_all", scope.join_all()).await;
+        assert_eq!(
+            out,
+            ['a', 'b', 'c'],
+            "join_all returns the outputs in the order the tasks were spawned (they finished b, \
+             c, a)"
+        );
+        assert_about(
+            "three tasks of 10 to 30 ms running together",
+            t0.elapsed(),
+            ms(30),
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn dropping_the_join_all_future_cancels_the_tasks() {
+        let t = Tracker::default();
+        let mut scope = Scope::new();
+        for i in 0..3 {
+            scope.spawn(t.job(ms(1000), i));
+        }
+        let out = timeout(ms(10), scope.join_all()).await;
+        assert!(
+            out.is_err(),
+            "the tasks take 1 s: a 10 ms timeout around join_all fires"
+        );
+        sleep(ms(1)).await;
+        let cancelled = t.cancelled();
+        sleep(ms(2000)).await;
+        assert_eq!(
+            (t.finished(), cancelled),
+            (0, 3),
+            "a timeout dropped the join_all future after 10 ms, but the tasks were not all \
+             cancelled (finished, cancelled): join_all owns the scope, so dropping it must abort \
+             every task; handles moved out of the scope into join_all's own variables detach \
+             their tasks when dropped"
+        );
+    }
+
+    #[test]
+    fn a_panic_reaches_join_all_and_the_rest_are_cancelled() {
+        let t = Tracker::default();
+        let tracker = t.clone();
+        let caught = quietly_paused(async move {
+            let mut scope = Scope::new();
+            scope.spawn(tracker.job(ms(1000), 1));
+            scope.spawn(async {
+                sleep(ms(5)).await;
+                panic!("task broke")
+            });
+            scope.spawn(tracker.job(ms(1000), 3));
+            let joined = tokio::spawn(scope.join_all()).await;
+            sleep(ms(1)).await;
+            (
+                joined.map_err(|e| e.is_panic().then(|| panic_text(&*e.into_panic()))),
+                tracker.cancelled(),
+            )
+        });
+        let (joined, cancelled) = match caught {
+            Ok(result) => result,
+            Err(p) => panic!("the test's runtime itself panicked: {}", panic_text(&*p)),
+        };
+        assert_eq!(
+            joined,
+            Err(Some("task broke".to_string())),
+            "a task panicked with \"task broke\": join_all must continue that panic \
+             (resume_unwind(join_error.into_panic())), not skip the task"
+        );
+        assert_eq!(
+            cancelled, 2,
+            "after the panic left join_all, the other two tasks must be cancelled, not left \
+             running"
         );
     }
 }
