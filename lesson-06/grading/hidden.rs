@@ -116,6 +116,8 @@ mod e01_fan_out {
     use shared::testing::{assert_about, finishes, within};
     use tokio::time::{Instant, sleep};
 
+    type Job<T, E> = std::pin::Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
+
     #[tokio::test(start_paused = true)]
     async fn a_hundred_jobs_in_completion_order() {
         let t = Tracker::default();
@@ -144,8 +146,7 @@ mod e01_fan_out {
     #[tokio::test(start_paused = true)]
     async fn an_error_at_once_cancels_jobs_that_never_ran() {
         let t = Tracker::default();
-        let mut jobs: Vec<std::pin::Pin<Box<dyn Future<Output = Result<u8, &str>> + Send>>> =
-            vec![Box::pin(async { Err("at once") })];
+        let mut jobs: Vec<Job<u8, &str>> = vec![Box::pin(async { Err("at once") })];
         for _ in 0..50 {
             jobs.push(Box::pin(t.job(ms(500), Ok(1))));
         }
@@ -196,9 +197,7 @@ mod e01_fan_out {
                     .expect("building a runtime");
                 for round in 0..20 {
                     let t = Tracker::default();
-                    let mut jobs: Vec<
-                        std::pin::Pin<Box<dyn Future<Output = Result<u8, u8>> + Send>>,
-                    > = Vec::new();
+                    let mut jobs: Vec<Job<u8, u8>> = Vec::new();
                     for _ in 0..8 {
                         jobs.push(Box::pin(t.job(Duration::from_secs(10), Ok(0))));
                     }

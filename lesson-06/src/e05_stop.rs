@@ -58,7 +58,7 @@ impl<T: Send + 'static> Worker<T> {
     where
         F: Future<Output = T> + Send + 'static,
     {
-        let _ = work;
+        drop(work);
         todo!("spawn the work and keep its JoinHandle")
     }
 
