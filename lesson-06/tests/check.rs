@@ -705,11 +705,15 @@ mod e05_stop {
             finishes("stop", worker.stop()).await
         });
         match caught {
-            Err(panic) => assert_eq!(
-                panic_text(&*panic),
-                "disk on fire",
-                "the caller must see the task's own panic (resume_unwind(join_error.into_panic()))"
-            ),
+            Err(panic) => {
+                let text = panic_text(&*panic);
+                assert!(
+                    text == "disk on fire",
+                    "Worker::start or stop panicked with {text:?}, but the task panicked with \"disk on fire\": \
+                     the caller must see the task's own panic \
+                     (std::panic::resume_unwind(join_error.into_panic()))"
+                );
+            }
             Ok(stopped) => panic!(
                 "the task panicked with \"disk on fire\", but stop returned {stopped:?}: a panic is \
                  not a cancellation; continue it in the caller with \
@@ -893,7 +897,10 @@ mod e06_scope {
         });
         let (joined, cancelled) = match caught {
             Ok(result) => result,
-            Err(p) => panic!("the test's runtime itself panicked: {}", panic_text(&*p)),
+            Err(p) => panic!(
+                "Scope::new, Scope::spawn or dropping the scope panicked: {}",
+                panic_text(&*p)
+            ),
         };
         assert_eq!(
             joined,
