@@ -743,10 +743,15 @@ mod e05_stop {
                 let steps = Arc::clone(&counter);
                 let started = Arc::new(AtomicU64::new(0));
                 let starts = Arc::clone(&started);
+                // The first step waits at a gate until stop has been called, so "stopped during
+                // the first step" holds however slowly the machine runs.
+                let (open_gate, gate) = std::sync::mpsc::channel::<()>();
                 let outcome = runtime.block_on(async {
                     let job = BlockingJob::start(move || {
-                        starts.fetch_add(1, Ordering::SeqCst);
-                        std::thread::sleep(ms(25));
+                        if starts.fetch_add(1, Ordering::SeqCst) == 0 {
+                            let _ = gate.recv_timeout(Duration::from_secs(2));
+                        }
+                        std::thread::sleep(ms(5));
                         steps.fetch_add(1, Ordering::SeqCst);
                     });
                     let waiting = std::time::Instant::now();
@@ -755,7 +760,16 @@ mod e05_stop {
                     {
                         tokio::time::sleep(ms(1)).await;
                     }
-                    timeout(Duration::from_secs(2), job.stop()).await.ok()
+                    let stop = timeout(Duration::from_secs(2), job.stop());
+                    tokio::pin!(stop);
+                    // Poll stop once (it raises the flag), then let the first step finish.
+                    tokio::select! {
+                        biased;
+                        out = &mut stop => return out.ok(),
+                        () = tokio::task::yield_now() => {}
+                    }
+                    let _ = open_gate.send(());
+                    stop.await.ok()
                 });
                 let at_return = counter.load(Ordering::SeqCst);
                 let quick = runtime.block_on(async {
@@ -769,7 +783,7 @@ mod e05_stop {
                 assert_eq!(
                     (returned, at_return),
                     (1, 1),
-                    "stopped during the first 25 ms step: stop waits for that step to end, and no other \
+                    "stopped during the first step: stop waits for that step to end, and no other \
                  starts (1 step ran, and stop says 1)"
                 );
                 assert!(
