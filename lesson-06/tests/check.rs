@@ -509,6 +509,7 @@ impl Gauge {
 mod e04_pool {
     use super::*;
     use lesson_06::e04_pool::*;
+    use shared::Harness;
     use shared::testing::{assert_about, finishes};
     use tokio::sync::oneshot;
     use tokio::time::{Instant, sleep, timeout};
@@ -560,12 +561,22 @@ mod e04_pool {
              slot (that is the backpressure that keeps a producer from piling up tasks); take the \
              permit in spawn, before tokio::spawn"
         );
-        let third = finishes("spawn", pool.spawn(gauge.job(ms(1)))).await;
+        let waiting = Harness::new()
+            .named("Pool::spawn")
+            .run(pool.spawn(gauge.job(ms(1))));
+        let run = finishes("spawn", waiting).await;
         assert_about(
             "spawn returning when the first slot frees up",
             t0.elapsed(),
             ms(100),
         );
+        assert!(
+            run.polls <= 5,
+            "spawn was polled {} times while it waited 100 ms for a slot: await the semaphore \
+             (it wakes you when a permit is free) instead of retrying on a timer",
+            run.polls
+        );
+        let third = run.output;
         for handle in [first, second, third] {
             finishes("a pool job", handle)
                 .await
@@ -648,6 +659,7 @@ mod e04_pool {
 mod e05_stop {
     use super::*;
     use lesson_06::e05_stop::*;
+    use shared::Harness;
     use shared::testing::{assert_about, finishes, within};
     use std::sync::atomic::AtomicU64;
     use tokio::time::{Instant, sleep, timeout};
@@ -745,8 +757,15 @@ mod e05_stop {
             {
                 tokio::time::sleep(ms(1)).await;
             }
-            match timeout(Duration::from_secs(2), job.stop()).await {
-                Ok(returned) => Ok((returned, counter.load(Ordering::SeqCst))),
+            let stopping = Harness::new().named("BlockingJob::stop").run(job.stop());
+            match timeout(Duration::from_secs(2), stopping).await {
+                Ok(run) if run.polls > 20 => Err(format!(
+                    "BlockingJob::stop was polled {} times while it waited for one step to end: \
+                     await the spawn_blocking JoinHandle (it wakes you when the thread is done) \
+                     instead of checking in a loop",
+                    run.polls
+                )),
+                Ok(run) => Ok((run.output, counter.load(Ordering::SeqCst))),
                 Err(_) => Err(
                     "BlockingJob::stop did not return within 2 s: JoinHandle::abort cannot \
                      interrupt a spawn_blocking closure that is running. Share an AtomicBool \
