@@ -33,7 +33,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use tokio::task::JoinHandle;
 
@@ -85,11 +85,7 @@ impl BlockingJob {
     where
         S: FnMut() + Send + 'static,
     {
-        let _ = (
-            &mut step,
-            Arc::new(AtomicBool::new(false)),
-            Ordering::Acquire,
-        );
+        let _ = &mut step;
         todo!("share a stop flag with a spawn_blocking loop that checks it before every step")
     }
 
