@@ -47,8 +47,9 @@ impl<T: Send + 'static> Scope<T> {
 
     /// Waits for every task and returns their outputs in the order they were spawned.
     ///
-    /// If a task panics, the panic continues here, and the other tasks are aborted (the scope
-    /// is dropped on the way out). If this future is dropped before it finishes, the tasks are
+    /// As soon as a task panics, the panic continues here, and the other tasks are aborted (the
+    /// scope is dropped on the way out): tasks are taken as they finish, so a slow task spawned
+    /// earlier does not hold the news back. If this future is dropped before it finishes, the tasks are
     /// aborted too: it owns the scope.
     pub async fn join_all(mut self) -> Vec<T> {
         let mut outputs: Vec<Option<T>> = (0..self.spawned).map(|_| None).collect();

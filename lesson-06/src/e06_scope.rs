@@ -15,12 +15,14 @@
 //! - **dropping the scope cancels every task it spawned** that is still running (each stops at
 //!   its next `.await`, and its drop guards run); none keeps running detached;
 //! - `join_all` returns the outputs **in the order the tasks were spawned**;
-//! - a task's panic continues in the caller of `join_all`, and the other tasks are cancelled;
+//! - **as soon as** a task panics, `join_all` continues that panic in its caller and the other
+//!   tasks are cancelled (it does not first wait for slower tasks spawned before it);
 //! - **dropping the `join_all` future** before it finishes (a timeout around it, a `select!`
 //!   that picked another branch) cancels the tasks too: the future owns the scope now.
 //!
 //! The fields are yours to choose: change the struct. `tokio::task::JoinSet` does most of the
-//! work; a `Vec<JoinHandle<T>>` can too, if you add the part it lacks.
+//! work. A `Vec<JoinHandle<T>>` needs more: a `Drop` impl (a dropped handle detaches its task),
+//! and a way to hear from whichever task finishes first.
 //!
 //! Trade-off: tying tasks to an owner means a task can never outlive the request that needed
 //! it, which is nearly always what you want. The rare task that *must* outlive its caller (a

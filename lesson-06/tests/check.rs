@@ -907,14 +907,17 @@ mod e06_scope {
                 panic!("task broke")
             });
             scope.spawn(tracker.job(ms(1000), 3));
+            let t0 = Instant::now();
             let joined = tokio::spawn(scope.join_all()).await;
+            let panicked_at = t0.elapsed();
             sleep(ms(1)).await;
             (
+                panicked_at,
                 joined.map_err(|e| e.is_panic().then(|| panic_text(&*e.into_panic()))),
                 tracker.cancelled(),
             )
         });
-        let (joined, cancelled) = match caught {
+        let (panicked_at, joined, cancelled) = match caught {
             Ok(result) => result,
             Err(p) => panic!(
                 "Scope::new, Scope::spawn or dropping the scope panicked: {}",
@@ -926,6 +929,12 @@ mod e06_scope {
             Err(Some("task broke".to_string())),
             "a task panicked with \"task broke\": join_all must continue that panic \
              (resume_unwind(join_error.into_panic())), not skip the task"
+        );
+        assert!(
+            panicked_at <= ms(10),
+            "a task panicked at 5 ms, but join_all passed the panic on only at {panicked_at:?}: \
+             take the tasks as they finish (JoinSet::join_next), not in spawn order behind a \
+             slow one"
         );
         assert_eq!(
             cancelled, 2,
