@@ -183,3 +183,150 @@ mod e01_pipeline {
         );
     }
 }
+
+mod e02_kv_actor {
+    use super::*;
+    use lesson_08::e02_kv_actor::*;
+    use shared::testing::finishes;
+    use std::future::Future;
+    use std::task::Poll;
+    use tokio::time::sleep;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_queued_when_the_actor_dies_gets_an_error() {
+        // The request is put in the mailbox (one poll of the call), then the actor is aborted
+        // before it ever ran: its future, its mailbox and the queued request with its reply
+        // sender are dropped unanswered.
+        let (store, actor) = Store::start(4);
+        let mut call = Box::pin(async move { store.set("x", 1).await });
+        let first = std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx))).await;
+        actor.abort();
+        let answer = match first {
+            Poll::Ready(answer) => answer,
+            Poll::Pending => {
+                let rest = tokio::spawn(call);
+                match finishes(
+                    "a request queued in the mailbox of an actor that was then aborted (the \
+                     caller must get Err(ActorGone) once its reply sender is dropped \
+                     unanswered, not wait forever)",
+                    rest,
+                )
+                .await
+                {
+                    Ok(answer) => answer,
+                    Err(e) => panic!(
+                        "a request queued when the actor died panicked ({e}); map the oneshot's \
+                         RecvError to Err(ActorGone) instead of unwrapping"
+                    ),
+                }
+            }
+        };
+        assert_eq!(
+            answer,
+            Err(ActorGone),
+            "a request that was queued when the actor died returns Err(ActorGone)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_queued_before_the_last_handle_drops_are_all_answered() {
+        let (store, actor) = Store::start(3);
+        let tasks: Vec<_> = (0..12)
+            .map(|i| {
+                let s = store.clone();
+                tokio::spawn(async move {
+                    sleep(ms(i)).await;
+                    s.incr("n", i as i64).await
+                })
+            })
+            .collect();
+        // Our own handle goes first; the tasks' clones keep the actor alive until they are done.
+        drop(store);
+        let map = finishes(
+            "the actor after every handle (held by 12 tasks) is dropped",
+            async {
+                for t in tasks {
+                    let answer = t.await.expect("an incr task panicked");
+                    assert!(
+                        answer.is_ok(),
+                        "an incr from a live handle failed ({answer:?}): the actor must run as \
+                         long as any clone of the handle exists"
+                    );
+                }
+                actor.await.expect("the actor task panicked")
+            },
+        )
+        .await;
+        assert_eq!(
+            map.get("n"),
+            Some(&(0..12).sum::<i64>()),
+            "the final map holds the sum of every increment (0 + 1 + ... + 11 = 66)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_larger_than_the_mailbox_waits_instead_of_failing() {
+        let (store, actor) = Store::start(1);
+        let mut tasks = Vec::new();
+        for i in 0..30 {
+            let s = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let key = format!("k{}", i % 3);
+                (s.set(&key, i).await, s.incr(&key, 1).await)
+            }));
+        }
+        drop(store);
+        let results = finishes("30 callers sharing a mailbox of 1", async {
+            let mut out = Vec::new();
+            for t in tasks {
+                out.push(t.await.expect("a caller panicked"));
+            }
+            out
+        })
+        .await;
+        assert!(
+            results.iter().all(|(a, b)| a.is_ok() && b.is_ok()),
+            "callers beyond the mailbox's capacity must wait their turn (send().await), not get \
+             Err(ActorGone): {results:?}"
+        );
+        let map = finishes("the actor's JoinHandle", actor)
+            .await
+            .expect("the actor task panicked");
+        assert_eq!(map.len(), 3, "three keys were used: k0, k1, k2");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn many_handles_incrementing_many_keys_lose_nothing() {
+        let (store, actor) = Store::start(2);
+        let mut tasks = Vec::new();
+        for t in 0..20 {
+            let s = store.clone();
+            tasks.push(tokio::spawn(async move {
+                for round in 0..10 {
+                    let key = format!("key{}", (t + round) % 4);
+                    s.incr(&key, 1)
+                        .await
+                        .expect("incr on a live actor must succeed");
+                    tokio::task::yield_now().await;
+                }
+            }));
+        }
+        drop(store);
+        let map = finishes(
+            "200 interleaved increments, then the actor's final map",
+            async {
+                for t in tasks {
+                    t.await.expect("an incrementing task panicked");
+                }
+                actor.await.expect("the actor task panicked")
+            },
+        )
+        .await;
+        let total: i64 = map.values().sum();
+        assert_eq!(
+            total, 200,
+            "200 increments of 1 were made; the final map adds up to {total}: increments were \
+             lost (incr must be one message the actor applies, not a get then a set)"
+        );
+    }
+}

@@ -8,3 +8,5 @@
 
 #[cfg_attr(feature = "solution", path = "../solutions/e01_pipeline.rs")]
 pub mod e01_pipeline;
+#[cfg_attr(feature = "solution", path = "../solutions/e02_kv_actor.rs")]
+pub mod e02_kv_actor;

@@ -160,3 +160,167 @@ mod e01_pipeline {
         );
     }
 }
+
+mod e02_kv_actor {
+    use super::*;
+    use lesson_08::e02_kv_actor::*;
+    use shared::testing::{assert_send, finishes};
+    use std::collections::HashMap;
+
+    /// Said when a call fails: the usual reasons.
+    const GONE: &str = "a live actor answers every request: a full mailbox means wait \
+                        (send().await), not Err(ActorGone)";
+
+    #[tokio::test(start_paused = true)]
+    async fn answers_get_set_and_incr_like_a_map() {
+        let (store, _actor) = Store::start(4);
+        assert_send(&store);
+        let calls = async {
+            let missing = store.get("apples").await;
+            let first = store.set("apples", 3).await;
+            let second = store.set("apples", 5).await;
+            let got = store.get("apples").await;
+            let up = store.incr("apples", 2).await;
+            let fresh = store.incr("pears", -4).await;
+            (missing, first, second, got, up, fresh)
+        };
+        let (missing, first, second, got, up, fresh) = finishes(
+            "requests to the store (each one waits for the actor's reply over a oneshot: did the \
+             actor reply, and is it running?)",
+            calls,
+        )
+        .await;
+        assert_eq!(
+            missing,
+            Ok(None),
+            "get of a key never set is Ok(None). {GONE}"
+        );
+        assert_eq!(
+            first,
+            Ok(None),
+            "the first set returns the previous value: Ok(None)"
+        );
+        assert_eq!(
+            second,
+            Ok(Some(3)),
+            "set returns the previous value: Ok(Some(3))"
+        );
+        assert_eq!(
+            got,
+            Ok(Some(5)),
+            "get returns the value last set: Ok(Some(5))"
+        );
+        assert_eq!(up, Ok(7), "incr adds and returns the new value: 5 + 2 = 7");
+        assert_eq!(
+            fresh,
+            Ok(-4),
+            "incr of a missing key starts from 0: 0 + (-4) = -4"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_increments_through_a_small_mailbox_all_count() {
+        let (store, actor) = Store::start(1);
+        let tasks: Vec<_> = (0..50)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.incr("hits", 1).await })
+            })
+            .collect();
+        drop(store);
+        let (answers, map) = finishes(
+            "50 concurrent incr calls, then the actor's JoinHandle once every Store is dropped",
+            async {
+                let mut answers = Vec::new();
+                for t in tasks {
+                    answers.push(t.await.expect("an incr task panicked"));
+                }
+                (answers, actor.await.expect("the actor task panicked"))
+            },
+        )
+        .await;
+        assert!(
+            answers.iter().all(Result::is_ok),
+            "every incr must succeed through a mailbox of 1; got {answers:?}. {GONE}"
+        );
+        let mut values: Vec<i64> = answers.into_iter().flatten().collect();
+        values.sort_unstable();
+        assert_eq!(
+            values,
+            (1..=50).collect::<Vec<i64>>(),
+            "50 increments of 1 must return 1, 2, ..., 50 (in some order): incr is one message \
+             that the actor applies in one step; a get followed by a set loses updates"
+        );
+        assert_eq!(
+            map.get("hits"),
+            Some(&50),
+            "the final map the actor reports must hold hits = 50"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn stops_when_the_last_handle_is_dropped_and_reports_its_state() {
+        let (store, actor) = Store::start(2);
+        let other = store.clone();
+        let step = finishes("two sets", async {
+            (store.set("a", 1).await, other.set("b", 2).await)
+        })
+        .await;
+        assert_eq!(
+            step,
+            (Ok(None), Ok(None)),
+            "two sets on a fresh store. {GONE}"
+        );
+        drop(store);
+        tokio::time::sleep(ms(10)).await;
+        assert!(
+            !actor.is_finished(),
+            "the actor stopped while a handle was still alive: it must run as long as any Store \
+             clone exists (stop only when recv() returns None)"
+        );
+        let after = finishes("a call on the remaining handle", other.incr("a", 10)).await;
+        assert_eq!(
+            after,
+            Ok(11),
+            "the remaining handle still works: 1 + 10 = 11"
+        );
+        drop(other);
+        let map = finishes(
+            "the actor's JoinHandle after every Store was dropped (the actor must stop when its \
+             mailbox closes: recv() gives None once every Sender is gone, so the actor may not \
+             keep a Sender to itself)",
+            actor,
+        )
+        .await
+        .expect("the actor task panicked");
+        let want: HashMap<String, i64> = [("a".to_string(), 11), ("b".to_string(), 2)].into();
+        assert_eq!(map, want, "the actor returns its final map when it stops");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_dead_actor_gives_an_error_not_a_panic_or_a_hang() {
+        let (store, actor) = Store::start(2);
+        let ok = finishes("a set", store.set("k", 1)).await;
+        assert_eq!(ok, Ok(None), "a set on a fresh store. {GONE}");
+        actor.abort();
+        let _ = actor.await;
+        let call = tokio::spawn(async move { (store.get("k").await, store.incr("k", 1).await) });
+        let outcome = finishes(
+            "calls to an aborted actor (they must return Err(ActorGone), not wait forever for a \
+             reply that cannot come)",
+            call,
+        )
+        .await;
+        match outcome {
+            Ok(answers) => assert_eq!(
+                answers,
+                (Err(ActorGone), Err(ActorGone)),
+                "after the actor is aborted, every call returns Err(ActorGone)"
+            ),
+            Err(e) => panic!(
+                "a call to an aborted actor panicked ({e}); it must return Err(ActorGone): map \
+                 the send error and the oneshot's RecvError to ActorGone instead of unwrapping"
+            ),
+        }
+    }
+}
