@@ -330,3 +330,157 @@ mod e02_kv_actor {
         );
     }
 }
+
+mod e03_broadcast {
+    use super::*;
+    use lesson_08::e03_broadcast::*;
+    use shared::Harness;
+    use shared::testing::{assert_about, finishes};
+    use tokio::sync::broadcast;
+    use tokio::time::{Instant, sleep};
+
+    /// Checks what a subscriber reports against what it really received.
+    fn consistent(who: &str, tally: &Tally, sent: u64) {
+        assert!(
+            tally.seen.windows(2).all(|w| w[0] < w[1]),
+            "{who}: events must be handled in order, each once: {:?}",
+            tally.seen
+        );
+        let skipped: u64 = tally.seen.windows(2).map(|w| w[1] - w[0] - 1).sum::<u64>()
+            + tally.seen.first().copied().unwrap_or(sent);
+        assert_eq!(
+            tally.missed, skipped,
+            "{who}: missed must be the number of events it never saw (the sum of every \
+             Lagged(n)); its seen list skips {skipped} but it reported {}",
+            tally.missed
+        );
+        assert_eq!(
+            tally.seen.last(),
+            Some(&(sent - 1)),
+            "{who}: a lagging subscriber carries on and still sees the last event"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn subscribers_of_every_speed_account_for_every_event() {
+        let t0 = Instant::now();
+        let (tx, rx0) = broadcast::channel(8);
+        let (rx3, rx7) = (tx.subscribe(), tx.subscribe());
+        let run = |name: &str, rx, per: u64| {
+            Harness::new()
+                .named(name)
+                .max_polls(3_000)
+                .run(subscriber(rx, move |_| sleep(ms(per))))
+        };
+        let publisher = async {
+            let n = publish(tx, 0..100, ms(1)).await;
+            (n, t0.elapsed())
+        };
+        let ((n, done_at), a, b, c) = finishes("a publisher and three subscribers", async {
+            tokio::join!(
+                publisher,
+                run("instant subscriber", rx0, 0),
+                run("3 ms subscriber", rx3, 3),
+                run("7 ms subscriber", rx7, 7)
+            )
+        })
+        .await;
+        assert_eq!(n, 100, "every event had subscribers");
+        assert_about(
+            "the publisher's 100 events, 1 ms apart (slow subscribers must not slow it)",
+            done_at,
+            ms(99),
+        );
+        assert_eq!(
+            a.output.missed, 0,
+            "a subscriber that takes no time misses nothing"
+        );
+        assert_eq!(
+            a.output.seen.len(),
+            100,
+            "a subscriber that takes no time sees all 100"
+        );
+        consistent("the 3 ms subscriber", &b.output, 100);
+        consistent("the 7 ms subscriber", &c.output, 100);
+        assert!(
+            c.output.missed > b.output.missed && b.output.missed > 0,
+            "the slower subscriber must miss more: 3 ms missed {}, 7 ms missed {}",
+            b.output.missed,
+            c.output.missed
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn what_is_left_in_the_ring_is_read_before_closed() {
+        let (tx, rx) = broadcast::channel(4);
+        for e in [5, 6, 7] {
+            tx.send(e).expect("a subscriber exists");
+        }
+        drop(tx);
+        let tally = finishes(
+            "a subscriber of a closed channel with 3 events left",
+            Harness::new()
+                .max_polls(200)
+                .run(subscriber(rx, |_| async {})),
+        )
+        .await
+        .output;
+        assert_eq!(
+            tally,
+            Tally {
+                seen: vec![5, 6, 7],
+                missed: 0
+            },
+            "Closed comes only after every event still in the ring: all three are handled"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn publishing_to_nobody_keeps_its_schedule() {
+        let t0 = Instant::now();
+        let (tx, rx) = broadcast::channel::<u64>(2);
+        drop(rx);
+        let n = finishes("publishing with no subscribers", publish(tx, 0..30, ms(2))).await;
+        assert_eq!(
+            n, 0,
+            "with no subscriber, no event reaches anyone: publish returns 0"
+        );
+        assert_about(
+            "30 events 2 ms apart with nobody listening (keep going; do not stop at the first \
+             send error)",
+            t0.elapsed(),
+            ms(58),
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn lagging_twice_is_survived_twice() {
+        let (tx, rx) = broadcast::channel(3);
+        let bursts = async move {
+            for burst in 0..2u64 {
+                for e in 0..10 {
+                    tx.send(burst * 100 + e).expect("a subscriber exists");
+                }
+                sleep(ms(50)).await;
+            }
+        };
+        let reader = Harness::new()
+            .max_polls(500)
+            .run(subscriber(rx, |_| sleep(ms(1))));
+        let ((), tally) = finishes("two bursts of 10 into a ring of 3", async {
+            tokio::join!(bursts, reader)
+        })
+        .await;
+        let tally = tally.output;
+        assert_eq!(
+            tally.seen.len() as u64 + tally.missed,
+            20,
+            "seen + missed must be the 20 events sent: {tally:?}"
+        );
+        assert_eq!(
+            tally.seen.last(),
+            Some(&109),
+            "after the second lag the subscriber still carries on to the last event: {tally:?}"
+        );
+    }
+}

@@ -10,3 +10,5 @@
 pub mod e01_pipeline;
 #[cfg_attr(feature = "solution", path = "../solutions/e02_kv_actor.rs")]
 pub mod e02_kv_actor;
+#[cfg_attr(feature = "solution", path = "../solutions/e03_broadcast.rs")]
+pub mod e03_broadcast;

@@ -324,3 +324,152 @@ mod e02_kv_actor {
         }
     }
 }
+
+mod e03_broadcast {
+    use super::*;
+    use lesson_08::e03_broadcast::*;
+    use shared::Harness;
+    use shared::testing::{assert_about, finishes};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use tokio::sync::broadcast;
+    use tokio::time::{Instant, sleep};
+
+    /// A subscriber under the harness, so one that spins on `Closed` is named as busy polling.
+    async fn watched<F, Fut>(name: &str, rx: broadcast::Receiver<u64>, handle: F) -> Tally
+    where
+        F: FnMut(u64) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        Harness::new()
+            .named(name)
+            .max_polls(2_000)
+            .run(subscriber(rx, handle))
+            .await
+            .output
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_subscriber_lags_and_recovers_while_the_others_keep_pace() {
+        let t0 = Instant::now();
+        let (tx, fast_rx) = broadcast::channel(4);
+        let slow_rx = tx.subscribe();
+        let arrivals = Rc::new(RefCell::new(Vec::new()));
+        let log = arrivals.clone();
+        let fast = watched("the fast subscriber", fast_rx, move |e| {
+            log.borrow_mut().push((e, t0.elapsed()));
+            async {}
+        });
+        let slow = watched("the slow subscriber", slow_rx, |_| sleep(ms(10)));
+        let publisher = async {
+            let reached = publish(tx, 0..40, ms(1)).await;
+            (reached, t0.elapsed())
+        };
+        let ((reached, published_at), fast, slow) = finishes(
+            "a publisher and two subscribers (a subscriber must return once the publisher is done \
+             and has dropped its Sender: RecvError::Closed)",
+            async { tokio::join!(publisher, fast, slow) },
+        )
+        .await;
+        assert_eq!(
+            reached, 40,
+            "all 40 events had subscribers: publish returns 40"
+        );
+        assert_about(
+            "publishing 40 events 1 ms apart (the publisher never waits for a subscriber)",
+            published_at,
+            ms(39),
+        );
+        assert_eq!(
+            fast,
+            Tally {
+                seen: (0..40).collect(),
+                missed: 0
+            },
+            "a subscriber that keeps up sees every event, in order, and misses none"
+        );
+        for &(event, at) in arrivals.borrow().iter() {
+            assert_about(
+                &format!(
+                    "the fast subscriber handling event {event} (one slow subscriber must not \
+                     slow the others down; events go out on a fixed 1 ms schedule)"
+                ),
+                at,
+                ms(event),
+            );
+        }
+        assert!(
+            slow.missed > 0,
+            "the slow subscriber (10 ms per event, ring of 4) cannot keep up with 1 event per ms: \
+             it must report missed > 0 (add up every RecvError::Lagged(n)), got {slow:?}"
+        );
+        assert_eq!(
+            slow.seen.last(),
+            Some(&39),
+            "after a lag the subscriber carries on, so it still sees the last event (39): {slow:?}"
+        );
+        assert_eq!(
+            slow.seen.len() as u64 + slow.missed,
+            40,
+            "seen + missed must add up to the 40 events sent: add n for each Lagged(n), not 1 \
+             ({slow:?})"
+        );
+        assert!(
+            slow.seen.windows(2).all(|w| w[0] < w[1]),
+            "the slow subscriber's events must arrive in order, each once: {:?}",
+            slow.seen
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lag_counts_every_lost_event() {
+        let (tx, rx) = broadcast::channel(2);
+        for e in 0..10 {
+            tx.send(e).expect("a subscriber exists");
+        }
+        drop(tx);
+        let tally = finishes(
+            "a subscriber of a closed channel (it must return on RecvError::Closed)",
+            watched("subscriber", rx, |_| async {}),
+        )
+        .await;
+        assert_eq!(
+            tally,
+            Tally {
+                seen: vec![8, 9],
+                missed: 8
+            },
+            "10 events into a ring of 2 before the subscriber reads: it gets Lagged(8), then the \
+             two kept (8 and 9), then Closed. missed counts events (8), not lags (1)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_publisher_keeps_going_while_nobody_listens() {
+        let (tx, rx) = broadcast::channel(8);
+        drop(rx);
+        let door = tx.clone();
+        let publisher = publish(tx, 0..20, ms(5));
+        let late = async move {
+            // Event i goes out at 5·i ms: subscribing at 52 ms misses 0..=10.
+            sleep(ms(52)).await;
+            let rx = door.subscribe();
+            drop(door);
+            watched("a late subscriber", rx, |_| async {}).await
+        };
+        let (reached, tally) = finishes("a publisher that nobody listens to at first", async {
+            tokio::join!(publisher, late)
+        })
+        .await;
+        assert_eq!(
+            tally.seen,
+            (11..20).collect::<Vec<u64>>(),
+            "a subscriber that joins at 52 ms sees events 11..20: the publisher must keep sending \
+             while nobody is subscribed (send's Err just means no receiver right now)"
+        );
+        assert_eq!(
+            reached, 9,
+            "publish returns how many events reached a subscriber: 11..20 is 9 events"
+        );
+    }
+}
