@@ -341,6 +341,11 @@ mod e03_broadcast {
 
     /// Checks what a subscriber reports against what it really received.
     fn consistent(who: &str, tally: &Tally, sent: u64) {
+        assert_eq!(
+            tally.seen.last(),
+            Some(&(sent - 1)),
+            "{who}: a lagging subscriber carries on and still sees the last event"
+        );
         assert!(
             tally.seen.windows(2).all(|w| w[0] < w[1]),
             "{who}: events must be handled in order, each once: {:?}",
@@ -353,11 +358,6 @@ mod e03_broadcast {
             "{who}: missed must be the number of events it never saw (the sum of every \
              Lagged(n)); its seen list skips {skipped} but it reported {}",
             tally.missed
-        );
-        assert_eq!(
-            tally.seen.last(),
-            Some(&(sent - 1)),
-            "{who}: a lagging subscriber carries on and still sees the last event"
         );
     }
 
@@ -459,7 +459,7 @@ mod e03_broadcast {
         let bursts = async move {
             for burst in 0..2u64 {
                 for e in 0..10 {
-                    tx.send(burst * 100 + e).expect("a subscriber exists");
+                    let _ = tx.send(burst * 100 + e);
                 }
                 sleep(ms(50)).await;
             }
