@@ -484,3 +484,129 @@ mod e03_broadcast {
         );
     }
 }
+
+mod e04_watch_config {
+    use super::*;
+    use lesson_08::e04_watch_config::*;
+    use shared::Harness;
+    use shared::testing::{assert_about, finishes};
+    use tokio::sync::{mpsc, watch};
+    use tokio::time::{Instant, sleep};
+
+    fn config(version: u64, job_time: u64) -> Config {
+        Config {
+            version,
+            job_time: ms(job_time),
+        }
+    }
+
+    fn watched(
+        jobs: mpsc::Receiver<u64>,
+        cfg: watch::Receiver<Config>,
+    ) -> impl std::future::Future<Output = shared::Run<Vec<Done>>> {
+        Harness::new()
+            .named("worker")
+            .max_polls(1_000)
+            .run(worker(jobs, cfg))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn two_workers_follow_several_changes() {
+        // Jobs of 10 ms; versions change at 15, 35 and 36 ms (3 is skipped by everyone: 4 lands
+        // a millisecond later, before any job starts).
+        let t0 = Instant::now();
+        let (cfg_tx, cfg_rx) = watch::channel(config(1, 10));
+        let (a_tx, a_rx) = mpsc::channel(32);
+        let (b_tx, b_rx) = mpsc::channel(32);
+        for job in 0..6 {
+            a_tx.send(job).await.expect("queue open");
+            b_tx.send(100 + job).await.expect("queue open");
+        }
+        drop((a_tx, b_tx));
+        let admin = async move {
+            sleep(ms(15)).await;
+            cfg_tx.send_replace(config(2, 10));
+            sleep(ms(20)).await;
+            cfg_tx.send_replace(config(3, 10));
+            sleep(ms(1)).await;
+            cfg_tx.send_replace(config(4, 10));
+            cfg_tx
+        };
+        let (a, b, _tx) = finishes("two workers sharing one config", async {
+            tokio::join!(watched(a_rx, cfg_rx.clone()), watched(b_rx, cfg_rx), admin)
+        })
+        .await;
+        let want = [1, 1, 2, 2, 4, 4];
+        for (who, run) in [("worker A", a), ("worker B", b)] {
+            let got: Vec<u64> = run.output.iter().map(|d| d.version).collect();
+            assert_eq!(
+                got, want,
+                "{who}: jobs start at 0, 10, 20, 30, 40, 50 ms; the config is 1 until 15 ms, 2 \
+                 until 35, then 3 for a millisecond and 4: each job must use the newest config \
+                 at the moment it is taken"
+            );
+        }
+        assert_about("6 jobs of 10 ms on each worker", t0.elapsed(), ms(60));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_change_at_the_instant_a_job_arrives_applies_to_it() {
+        // The change and the job land at the same virtual instant, change first. Repeated, so
+        // an answer that picks between them at random is caught.
+        for round in 0..16u64 {
+            let (cfg_tx, cfg_rx) = watch::channel(config(round * 10, 1));
+            let (job_tx, job_rx) = mpsc::channel(2);
+            let world = async move {
+                sleep(ms(3)).await;
+                cfg_tx.send_replace(config(round * 10 + 1, 1));
+                job_tx.send(round).await.expect("queue open");
+                drop(job_tx);
+                cfg_tx
+            };
+            let (run, _tx) = finishes("a worker, a change and a job at the same instant", async {
+                tokio::join!(watched(job_rx, cfg_rx), world)
+            })
+            .await;
+            assert_eq!(
+                run.output,
+                [Done {
+                    job: round,
+                    version: round * 10 + 1
+                }],
+                "round {round}: the config changed just before the job was queued, so the job \
+                 must run under the new version"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_worker_without_a_config_sender_sleeps() {
+        let (cfg_tx, cfg_rx) = watch::channel(config(9, 1));
+        let (job_tx, job_rx) = mpsc::channel(1);
+        let world = async move {
+            sleep(ms(5)).await;
+            drop(cfg_tx);
+            sleep(ms(200)).await;
+            job_tx.send(1).await.expect("queue open");
+        };
+        let (run, ()) = finishes(
+            "a worker idle for 200 ms after its config sender dropped",
+            async {
+                tokio::join!(
+                    Harness::new()
+                        .named("worker")
+                        .max_polls(50)
+                        .run(worker(job_rx, cfg_rx)),
+                    world
+                )
+            },
+        )
+        .await;
+        assert_eq!(
+            run.output,
+            [Done { job: 1, version: 9 }],
+            "after the config sender is gone the worker waits for jobs and handles them under the \
+             last config"
+        );
+    }
+}

@@ -12,3 +12,5 @@ pub mod e01_pipeline;
 pub mod e02_kv_actor;
 #[cfg_attr(feature = "solution", path = "../solutions/e03_broadcast.rs")]
 pub mod e03_broadcast;
+#[cfg_attr(feature = "solution", path = "../solutions/e04_watch_config.rs")]
+pub mod e04_watch_config;

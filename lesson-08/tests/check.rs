@@ -473,3 +473,116 @@ mod e03_broadcast {
         );
     }
 }
+
+mod e04_watch_config {
+    use super::*;
+    use lesson_08::e04_watch_config::*;
+    use shared::Harness;
+    use shared::testing::{assert_about, finishes};
+    use tokio::sync::{mpsc, watch};
+    use tokio::time::{Instant, sleep};
+
+    fn config(version: u64, job_time: u64) -> Config {
+        Config {
+            version,
+            job_time: ms(job_time),
+        }
+    }
+
+    /// The worker under the harness, so that spinning is reported as busy polling.
+    async fn watched(jobs: mpsc::Receiver<u64>, cfg: watch::Receiver<Config>) -> Vec<Done> {
+        Harness::new()
+            .named("worker")
+            .max_polls(500)
+            .run(worker(jobs, cfg))
+            .await
+            .output
+    }
+
+    fn versions(done: &[Done]) -> Vec<(u64, u64)> {
+        done.iter().map(|d| (d.job, d.version)).collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_change_applies_to_the_next_job_even_with_a_backlog() {
+        let t0 = Instant::now();
+        let (cfg_tx, cfg_rx) = watch::channel(config(1, 10));
+        let (job_tx, job_rx) = mpsc::channel(16);
+        for job in 0..6 {
+            job_tx.send(job).await.expect("the worker's queue is open");
+        }
+        drop(job_tx);
+        let admin = async move {
+            sleep(ms(25)).await;
+            cfg_tx.send_replace(config(2, 20));
+            cfg_tx
+        };
+        let (done, _cfg_tx) = finishes(
+            "a worker with 6 queued jobs (it must return once the jobs channel is closed and empty)",
+            async { tokio::join!(watched(job_rx, cfg_rx), admin) },
+        )
+        .await;
+        assert_eq!(
+            versions(&done),
+            [(0, 1), (1, 1), (2, 1), (3, 2), (4, 2), (5, 2)],
+            "jobs 0-2 run at 0, 10 and 20 ms under version 1; the change at 25 ms applies to the \
+             next job taken (job 3, at 30 ms) even though jobs are queued: read the config each \
+             time you take a job, not only when a select! notices changed()"
+        );
+        assert_about(
+            "6 jobs: three of 10 ms, then three of 20 ms (each job takes its config's job_time)",
+            t0.elapsed(),
+            ms(90),
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_change_made_while_waiting_for_a_job_applies_to_it() {
+        let (cfg_tx, cfg_rx) = watch::channel(config(1, 5));
+        let (job_tx, job_rx) = mpsc::channel(4);
+        let world = async move {
+            sleep(ms(5)).await;
+            cfg_tx.send_replace(config(2, 5));
+            sleep(ms(5)).await;
+            job_tx.send(7).await.expect("the worker's queue is open");
+            drop(job_tx);
+            cfg_tx
+        };
+        let (done, _cfg_tx) = finishes("an idle worker, then one job", async {
+            tokio::join!(watched(job_rx, cfg_rx), world)
+        })
+        .await;
+        assert_eq!(
+            versions(&done),
+            [(7, 2)],
+            "the config changed to version 2 at 5 ms, while the worker waited; the job arrived \
+             at 10 ms and must run under version 2: read the config after the job arrives, not \
+             before waiting for it"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn keeps_working_after_the_config_sender_is_gone() {
+        let t0 = Instant::now();
+        let (cfg_tx, cfg_rx) = watch::channel(config(3, 2));
+        drop(cfg_tx);
+        let (job_tx, job_rx) = mpsc::channel(4);
+        let jobs = async move {
+            for job in 0..5 {
+                sleep(ms(10)).await;
+                job_tx.send(job).await.expect("the worker's queue is open");
+            }
+        };
+        let (done, ()) = finishes("a worker whose config sender was dropped", async {
+            tokio::join!(watched(job_rx, cfg_rx), jobs)
+        })
+        .await;
+        assert_eq!(
+            versions(&done),
+            [(0, 3), (1, 3), (2, 3), (3, 3), (4, 3)],
+            "without a config sender the worker goes on with the last config (version 3) and \
+             handles every job; changed() failing is not a reason to stop"
+        );
+        assert_about("5 jobs arriving every 10 ms", t0.elapsed(), ms(52));
+    }
+}
