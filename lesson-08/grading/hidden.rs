@@ -610,3 +610,178 @@ mod e04_watch_config {
         );
     }
 }
+
+mod e05_actor_cycle {
+    use super::*;
+    use lesson_08::e05_actor_cycle::*;
+    use shared::Harness;
+    use shared::testing::finishes;
+    use tokio::sync::mpsc;
+    use tokio::time::timeout;
+
+    #[tokio::test(start_paused = true)]
+    async fn balls_thrown_from_both_sides_all_end_where_their_hops_say() {
+        let (l_tx, l_rx) = mpsc::channel(2);
+        let (r_tx, r_rx) = mpsc::channel(2);
+        let (fl_tx, mut fl_rx) = mpsc::unbounded_channel();
+        let (fr_tx, mut fr_rx) = mpsc::unbounded_channel();
+        let (l_in, r_in) = (l_tx.clone(), r_tx.clone());
+        let players = Harness::new()
+            .named("the two players")
+            .max_polls(20_000)
+            .run(async move { tokio::join!(player(l_rx, r_tx, fl_tx), player(r_rx, l_tx, fr_tx)) });
+        let balls: Vec<(u64, u32)> = (0..40).map(|id| (id, (id * 7 % 13) as u32)).collect();
+        let game = async {
+            for &(id, hops_left) in &balls {
+                // Even ids go to the left player, odd ids to the right.
+                let to = if id % 2 == 0 { &l_in } else { &r_in };
+                to.send(Ball { id, hops_left }).await.expect("mailbox open");
+            }
+            let (mut left, mut right) = (Vec::new(), Vec::new());
+            while left.len() + right.len() < balls.len() {
+                tokio::select! {
+                    Some(b) = fl_rx.recv() => left.push(b.id),
+                    Some(b) = fr_rx.recv() => right.push(b.id),
+                }
+            }
+            (left, right)
+        };
+        let outcome = finishes("a rally of 40 balls through mailboxes of 2", async {
+            tokio::select! {
+                _ = players => None,
+                done = timeout(Duration::from_secs(1), game) => Some(done),
+            }
+        })
+        .await;
+        let Some(Ok((mut left, mut right))) = outcome else {
+            panic!(
+                "40 balls thrown from both sides into mailboxes of 2 did not all come back \
+                 finished: a deadlock (players waiting on each other's full mailboxes), a lost \
+                 ball, or a player that returned too early"
+            );
+        };
+        left.sort_unstable();
+        right.sort_unstable();
+        let ends_left = |&(id, hops): &(u64, u32)| (id % 2 == 0) == (hops % 2 == 0);
+        let want_left: Vec<u64> = balls.iter().filter(|b| ends_left(b)).map(|b| b.0).collect();
+        let want_right: Vec<u64> = balls
+            .iter()
+            .filter(|b| !ends_left(b))
+            .map(|b| b.0)
+            .collect();
+        assert_eq!(
+            (left, right),
+            (want_left, want_right),
+            "each ball is passed exactly hops_left times, so it ends at the player it was thrown \
+             to when hops_left is even, and at the other when odd"
+        );
+    }
+
+    /// A lone player with a peer the test controls.
+    struct Lone {
+        inbox: mpsc::Sender<Ball>,
+        peer: mpsc::Receiver<Ball>,
+        finished: mpsc::UnboundedReceiver<Ball>,
+    }
+
+    fn lone(capacity: usize) -> (Lone, impl std::future::Future<Output = ()>) {
+        let (in_tx, in_rx) = mpsc::channel(capacity);
+        let (peer_tx, peer_rx) = mpsc::channel(capacity);
+        let (fin_tx, fin_rx) = mpsc::unbounded_channel();
+        let run = Harness::new()
+            .named("a player")
+            .max_polls(1_000)
+            .run(player(in_rx, peer_tx, fin_tx));
+        let lone = Lone {
+            inbox: in_tx,
+            peer: peer_rx,
+            finished: fin_rx,
+        };
+        (lone, async move {
+            run.await;
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn balls_wait_their_turn_in_order_and_zero_hops_finish_at_once() {
+        let (mut lone, run) = lone(1);
+        let test = async {
+            lone.inbox
+                .send(Ball {
+                    id: 99,
+                    hops_left: 0,
+                })
+                .await
+                .expect("open");
+            for id in 0..10 {
+                lone.inbox
+                    .send(Ball { id, hops_left: 4 })
+                    .await
+                    .expect("open");
+            }
+            // Let the player take the last one.
+            tokio::time::sleep(ms(1)).await;
+            let mut passed = Vec::new();
+            while passed.len() < 10 {
+                match timeout(Duration::from_secs(1), lone.peer.recv()).await {
+                    Ok(Some(b)) => passed.push((b.id, b.hops_left)),
+                    _ => break,
+                }
+            }
+            (passed, lone.finished.try_recv())
+        };
+        let out = finishes("a player with a slow peer", async {
+            tokio::select! {
+                () = run => None,
+                got = test => Some(got),
+            }
+        })
+        .await;
+        let Some((passed, finished)) = out else {
+            panic!("the player returned while its inbox was open and its peer alive");
+        };
+        assert_eq!(
+            finished,
+            Ok(Ball {
+                id: 99,
+                hops_left: 0
+            }),
+            "a ball that arrives with hops_left 0 is finished (sent to `finished`), not passed"
+        );
+        assert_eq!(
+            passed,
+            (0..10).map(|id| (id, 3)).collect::<Vec<_>>(),
+            "balls the peer could not take at once are handed over later, in the order they \
+             arrived, each with one hop less"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_player_returns_when_its_inbox_closes_or_its_peer_is_gone() {
+        let (lone_a, run_a) = lone(2);
+        drop(lone_a.inbox);
+        finishes(
+            "a player whose inbox was closed (every sender dropped): it must return",
+            run_a,
+        )
+        .await;
+        let (lone_b, run_b) = lone(2);
+        drop(lone_b.peer);
+        let Lone { inbox, .. } = lone_b;
+        let feed = async move {
+            let _ = inbox
+                .send(Ball {
+                    id: 1,
+                    hops_left: 3,
+                })
+                .await;
+            inbox
+        };
+        let (_inbox, ()) = finishes(
+            "a player whose peer is gone (its receiver dropped): passing a ball fails, and the \
+             player must return",
+            async { tokio::join!(feed, run_b) },
+        )
+        .await;
+    }
+}

@@ -14,3 +14,5 @@ pub mod e02_kv_actor;
 pub mod e03_broadcast;
 #[cfg_attr(feature = "solution", path = "../solutions/e04_watch_config.rs")]
 pub mod e04_watch_config;
+#[cfg_attr(feature = "solution", path = "../solutions/e05_actor_cycle.rs")]
+pub mod e05_actor_cycle;

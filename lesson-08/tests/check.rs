@@ -586,3 +586,149 @@ mod e04_watch_config {
         assert_about("5 jobs arriving every 10 ms", t0.elapsed(), ms(52));
     }
 }
+
+mod e05_actor_cycle {
+    use super::*;
+    use lesson_08::e05_actor_cycle::*;
+    use shared::Harness;
+    use shared::testing::finishes;
+    use tokio::sync::mpsc;
+    use tokio::time::timeout;
+
+    /// Plays a rally: two players with mailboxes of `capacity`, and `balls` (id, hops) thrown
+    /// into the left player's mailbox. Returns the ids finished by the left and by the right
+    /// player, or fails with what went wrong: a deadlock, lost balls, or spinning.
+    async fn rally(capacity: usize, balls: &[(u64, u32)]) -> (Vec<u64>, Vec<u64>) {
+        let (l_tx, l_rx) = mpsc::channel(capacity);
+        let (r_tx, r_rx) = mpsc::channel(capacity);
+        let (fl_tx, mut fl_rx) = mpsc::unbounded_channel();
+        let (fr_tx, mut fr_rx) = mpsc::unbounded_channel();
+        let (l_probe, r_probe) = (l_tx.clone(), r_tx.clone());
+        let players = Harness::new()
+            .named("the two players")
+            .max_polls(10_000)
+            .run(async move {
+                tokio::join!(player(l_rx, r_tx, fl_tx), player(r_rx, l_tx.clone(), fr_tx))
+            });
+        let total = balls.len();
+        let game = async {
+            for &(id, hops_left) in balls {
+                l_probe
+                    .send(Ball { id, hops_left })
+                    .await
+                    .expect("the left player's mailbox is open");
+            }
+            let (mut left, mut right) = (Vec::new(), Vec::new());
+            while left.len() + right.len() < total {
+                tokio::select! {
+                    Some(b) = fl_rx.recv() => left.push(b.id),
+                    Some(b) = fr_rx.recv() => right.push(b.id),
+                }
+            }
+            (left, right)
+        };
+        let outcome = finishes("the rally", async {
+            tokio::select! {
+                _ = players => None,
+                done = async {
+                    let done = timeout(Duration::from_secs(1), game).await;
+                    // Read while the players are still alive: once they are dropped, their
+                    // mailboxes are emptied.
+                    let stuck = l_probe.capacity() == 0 && r_probe.capacity() == 0;
+                    (done, stuck)
+                } => Some(done),
+            }
+        })
+        .await;
+        match outcome {
+            None => panic!(
+                "a player returned while its inbox was still open and its peer alive: a player \
+                 runs until its inbox is closed or its peer is gone"
+            ),
+            Some((Ok(done), _)) => done,
+            Some((Err(_), true)) => panic!(
+                "deadlock: both mailboxes are full and nothing moves. Each player is waiting \
+                 to send into the other's full mailbox, so neither receives again. A player \
+                 must keep taking mail while its peer is full: keep the balls it cannot pass \
+                 yet in a queue of its own (select! between inbox.recv() and peer.reserve())"
+            ),
+            Some((Err(_), false)) => panic!(
+                "balls were lost: of {total} balls thrown in, some never came back finished, \
+                 yet the players are idle with room in their mailboxes. A ball the peer cannot \
+                 take yet must be kept and passed later, never dropped"
+            ),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_rally_with_more_balls_than_room_finishes() {
+        let balls: Vec<(u64, u32)> = (0..8).map(|id| (id, 20)).collect();
+        let (left, right) = rally(1, &balls).await;
+        assert_eq!(
+            left.len() + right.len(),
+            8,
+            "all 8 balls must come back finished"
+        );
+        assert!(
+            right.is_empty(),
+            "a ball thrown to the left player with 20 hops is passed 20 times and so is finished \
+             by the left player again; the right player finished {right:?}: pass each ball \
+             exactly hops_left times (finish it at 0, otherwise pass it with one hop less)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn odd_hops_end_at_the_other_player() {
+        let balls: Vec<(u64, u32)> = (0..6).map(|id| (id, 2 * id as u32 + 1)).collect();
+        let (left, mut right) = rally(2, &balls).await;
+        right.sort_unstable();
+        assert_eq!(
+            (left, right),
+            (vec![], vec![0, 1, 2, 3, 4, 5]),
+            "balls with an odd number of hops (1, 3, ..., 11), thrown to the left, are finished \
+             by the right player: each ball is passed exactly hops_left times"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_player_keeps_taking_mail_while_its_peer_is_full() {
+        let (in_tx, in_rx) = mpsc::channel(1);
+        let (peer_tx, mut peer_rx) = mpsc::channel(1);
+        let (fin_tx, _fin_rx) = mpsc::unbounded_channel();
+        let one = Harness::new()
+            .named("a player whose peer never reads")
+            .max_polls(1_000)
+            .run(player(in_rx, peer_tx, fin_tx));
+        let feed = async {
+            for id in 0..30 {
+                in_tx
+                    .send(Ball { id, hops_left: 3 })
+                    .await
+                    .expect("the player's mailbox is open");
+            }
+        };
+        let fed = finishes("feeding a player whose peer never reads", async {
+            tokio::select! {
+                _ = one => None,
+                fed = timeout(Duration::from_secs(1), feed) => Some(fed.is_ok()),
+            }
+        })
+        .await;
+        assert_eq!(
+            fed,
+            Some(true),
+            "the player's peer never reads, yet the player must keep taking mail from its inbox \
+             (30 balls through a mailbox of 1): a player that waits on a full peer stops \
+             receiving, and two such players deadlock. Queue the balls it cannot pass yet"
+        );
+        let first = peer_rx.try_recv();
+        assert_eq!(
+            first,
+            Ok(Ball {
+                id: 0,
+                hops_left: 2
+            }),
+            "the peer's mailbox must hold the first ball passed, with one hop less"
+        );
+    }
+}
