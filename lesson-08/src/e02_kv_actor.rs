@@ -32,6 +32,7 @@ use std::collections::HashMap;
 use std::error::Error;
 use std::fmt;
 
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 /// A request to a [`Store`] whose actor is no longer running. (Given.)
@@ -49,8 +50,9 @@ impl Error for ActorGone {}
 /// A handle to the key-value actor. Cheap to clone; the actor stops when the last clone is gone.
 #[derive(Debug, Clone)]
 pub struct Store {
-    // Replace with your fields: the sending side of the actor's mailbox.
-    _mailbox: (),
+    // Replace with your fields: the sending side of the actor's mailbox, whose messages are
+    // your own `enum` (not `()`).
+    _mailbox: mpsc::Sender<()>,
 }
 
 impl Store {
