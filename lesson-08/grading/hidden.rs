@@ -329,6 +329,57 @@ mod e02_kv_actor {
              lost (incr must be one message the actor applies, not a get then a set)"
         );
     }
+
+    #[test]
+    fn real_threads_hammering_the_store_lose_nothing() {
+        let map = shared::testing::within(
+            Duration::from_secs(5),
+            "8 tasks x 250 incr on a 2-thread runtime did not finish: some request is waiting for \
+             a reply that never comes, or the actor never stops after the last handle is dropped",
+            || {
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("building a 2-thread runtime");
+                rt.block_on(async {
+                    let (store, actor) = Store::start(4);
+                    let tasks: Vec<_> = (0..8)
+                        .map(|_| {
+                            let s = store.clone();
+                            tokio::spawn(async move {
+                                let mut failures = 0;
+                                for _ in 0..250 {
+                                    if s.incr("n", 1).await.is_err() {
+                                        failures += 1;
+                                    }
+                                }
+                                failures
+                            })
+                        })
+                        .collect();
+                    drop(store);
+                    let mut failures = 0;
+                    for t in tasks {
+                        failures += t.await.expect("an incrementing task panicked");
+                    }
+                    (failures, actor.await.expect("the actor task panicked"))
+                })
+            },
+        );
+        let (failures, map) = map;
+        assert_eq!(
+            failures, 0,
+            "on a multi-threaded runtime every incr to a live actor must succeed (a full mailbox \
+             means wait, not ActorGone)"
+        );
+        assert_eq!(
+            map.get("n"),
+            Some(&2000),
+            "2000 increments from 8 tasks on 2 threads must all count: one Incr message each, \
+             applied by the actor alone"
+        );
+    }
 }
 
 mod e03_broadcast {
@@ -783,5 +834,67 @@ mod e05_actor_cycle {
             async { tokio::join!(feed, run_b) },
         )
         .await;
+    }
+
+    #[test]
+    fn two_players_on_two_threads_finish_every_ball() {
+        use std::thread;
+        let (left, right) = shared::testing::within(
+            Duration::from_secs(5),
+            "two players on two threads, 16 balls of 50 hops through mailboxes of 1, did not \
+             finish: a deadlock (each waiting to send into the other's full mailbox) or a lost \
+             ball",
+            || {
+                let (l_tx, l_rx) = mpsc::channel(1);
+                let (r_tx, r_rx) = mpsc::channel(1);
+                let (fl_tx, mut fl_rx) = mpsc::unbounded_channel();
+                let (fr_tx, mut fr_rx) = mpsc::unbounded_channel();
+                let inject = l_tx.clone();
+                let mut stops = Vec::new();
+                let mut threads = Vec::new();
+                for (inbox, peer, fin) in [(l_rx, r_tx, fl_tx), (r_rx, l_tx, fr_tx)] {
+                    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+                    stops.push(stop);
+                    threads.push(thread::spawn(move || {
+                        let rt = tokio::runtime::Builder::new_current_thread()
+                            .enable_all()
+                            .build()
+                            .expect("building a runtime");
+                        rt.block_on(async move {
+                            tokio::select! {
+                                () = player(inbox, peer, fin) => {}
+                                _ = stopped => {}
+                            }
+                        });
+                    }));
+                }
+                for id in 0..16 {
+                    inject
+                        .blocking_send(Ball { id, hops_left: 50 })
+                        .expect("the left player's mailbox is open");
+                }
+                let (mut left, mut right) = (0, 0);
+                while left + right < 16 {
+                    while fl_rx.try_recv().is_ok() {
+                        left += 1;
+                    }
+                    while fr_rx.try_recv().is_ok() {
+                        right += 1;
+                    }
+                    thread::sleep(Duration::from_millis(1));
+                }
+                drop(stops);
+                for t in threads {
+                    t.join().expect("a player thread panicked");
+                }
+                (left, right)
+            },
+        );
+        assert_eq!(
+            (left, right),
+            (16, 0),
+            "16 balls of 50 hops thrown to the left player are all finished by the left player \
+             (an even number of passes)"
+        );
     }
 }
