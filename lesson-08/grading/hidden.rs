@@ -333,7 +333,7 @@ mod e02_kv_actor {
     #[test]
     fn real_threads_hammering_the_store_lose_nothing() {
         let map = shared::testing::within(
-            Duration::from_secs(5),
+            Duration::from_secs(3),
             "8 tasks x 250 incr on a 2-thread runtime did not finish: some request is waiting for \
              a reply that never comes, or the actor never stops after the last handle is dropped",
             || {
@@ -840,7 +840,7 @@ mod e05_actor_cycle {
     fn two_players_on_two_threads_finish_every_ball() {
         use std::thread;
         let (left, right) = shared::testing::within(
-            Duration::from_secs(5),
+            Duration::from_secs(3),
             "two players on two threads, 16 balls of 50 hops through mailboxes of 1, did not \
              finish: a deadlock (each waiting to send into the other's full mailbox) or a lost \
              ball",
