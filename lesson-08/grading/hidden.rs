@@ -660,6 +660,44 @@ mod e04_watch_config {
              last config"
         );
     }
+
+    #[test]
+    fn an_idle_worker_uses_no_cpu_on_a_real_clock() {
+        // Real time, not paused: a worker whose config sender is gone waits 60 ms for its only
+        // job. Waiting must cost (almost) no CPU on the thread that runs it.
+        let (cpu, done) = shared::testing::within(
+            Duration::from_secs(3),
+            "a worker waiting 60 ms of real time for one job did not finish",
+            || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("building a runtime");
+                let (cfg_tx, cfg_rx) = watch::channel(config(5, 0));
+                drop(cfg_tx);
+                let (job_tx, job_rx) = mpsc::channel(1);
+                let before = shared::cpu::Usage::this_thread();
+                let done = rt.block_on(async move {
+                    let feeder = async move {
+                        sleep(ms(60)).await;
+                        job_tx.send(1).await.expect("queue open");
+                    };
+                    tokio::join!(worker(job_rx, cfg_rx), feeder).0
+                });
+                (shared::cpu::Usage::this_thread().since(&before).cpu, done)
+            },
+        );
+        assert_eq!(
+            done,
+            [Done { job: 1, version: 5 }],
+            "the job is handled under the last config"
+        );
+        assert!(
+            cpu < ms(10),
+            "waiting 60 ms for a job cost {cpu:?} of CPU: an idle worker must sleep in await, not \
+             spin (after the config sender is dropped, changed() returns Err at once forever)"
+        );
+    }
 }
 
 mod e05_actor_cycle {
