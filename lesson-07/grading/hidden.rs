@@ -1,0 +1,154 @@
+//! Hidden tests for lesson 07 (grading only; not in the student edition).
+//!
+//! The same promises as the visible tests, from other angles: tasks instead of `join!`, counts
+//! read while work is still in flight, stress loops on real threads for the races, cancellation.
+
+use std::future::Future;
+use std::time::Duration;
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// Runs the future made by `make` on a current-thread runtime with a paused clock, on a helper
+/// thread, failing with `what` after 3 s of real time (a thread blocked on a lock).
+fn on_paused_runtime<T, F>(what: &str, make: impl FnOnce() -> F + Send + 'static) -> T
+where
+    T: Send + 'static,
+    F: Future<Output = T>,
+{
+    let what_inside = what.to_owned();
+    let stuck = format!(
+        "{what} (the thread is stuck: a std lock that blocks it, e.g. a MutexGuard held across \
+         .await, or two tasks waiting for each other's locks)"
+    );
+    shared::time_limit::within(Duration::from_secs(3), &stuck, move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .expect("building a current-thread runtime");
+        runtime.block_on(shared::testing::finishes(&what_inside, make()))
+    })
+}
+
+/// `is_send()` at run time; see the visible tests.
+struct Checked<T>(T);
+trait SendYes {
+    fn is_send(&self) -> bool {
+        true
+    }
+}
+impl<T: Send> SendYes for Checked<T> {}
+#[allow(dead_code)] // chosen only for a future that is not Send, i.e. a wrong answer
+trait SendNo {
+    fn is_send(&self) -> bool {
+        false
+    }
+}
+impl<T> SendNo for &Checked<T> {}
+
+mod e01_guard_across_await {
+    use super::*;
+    use lesson_07::e01_guard_across_await::*;
+    use std::rc::Rc;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tokio::time::Instant;
+
+    /// A store whose saves take longer for small counts, so they finish out of order.
+    #[derive(Default)]
+    struct Reversing {
+        saves: AtomicU64,
+        seen: Mutex<Vec<u64>>,
+    }
+
+    impl Store for Reversing {
+        fn save(&self, _page: &str, count: u64) -> impl Future<Output = ()> + Send {
+            async move {
+                tokio::time::sleep(ms(100 - count.min(99))).await;
+                self.saves.fetch_add(1, Ordering::SeqCst);
+                self.seen.lock().unwrap().push(count);
+            }
+        }
+    }
+
+    #[test]
+    fn the_future_is_send_with_any_store() {
+        let counter = Counter::new();
+        let store = Reversing::default();
+        assert!(
+            (&Checked(counter.hit("x", &store))).is_send(),
+            "Counter::hit must return a Send future (no std MutexGuard alive across .await)"
+        );
+    }
+
+    #[test]
+    fn local_tasks_share_the_counter_without_stalling() {
+        let (total, saves) = on_paused_runtime(
+            "two local tasks of 30 hits each never finished on a current-thread runtime: a std \
+             MutexGuard held across the save blocks the only thread. Release it before .await",
+            || async {
+                let counter = Rc::new(Counter::new());
+                let store = Rc::new(Reversing::default());
+                let local = tokio::task::LocalSet::new();
+                for _ in 0..2 {
+                    let (counter, store) = (counter.clone(), store.clone());
+                    local.spawn_local(async move {
+                        for _ in 0..30 {
+                            counter.hit("p", &*store).await;
+                        }
+                    });
+                }
+                local.await;
+                (counter.count("p"), store.saves.load(Ordering::SeqCst))
+            },
+        );
+        assert_eq!(
+            (total, saves),
+            (60, 60),
+            "60 hits: count 60 and 60 saves"
+        );
+    }
+
+    #[test]
+    fn the_count_is_visible_before_the_save_finishes() {
+        let (during, after, mut seen) = on_paused_runtime("hits with slow saves", || async {
+            let counter = Counter::new();
+            let store = Reversing::default();
+            let hits = futures::future::join_all((0..5).map(|_| counter.hit("q", &store)));
+            let look = async {
+                tokio::time::sleep(ms(1)).await;
+                counter.count("q")
+            };
+            let (_, during) = tokio::join!(hits, look);
+            (during, counter.count("q"), store.seen.lock().unwrap().clone())
+        });
+        assert_eq!(
+            during, 5,
+            "while five saves are still running, count() must already be 5: the count is \
+             updated under the lock before the save starts"
+        );
+        assert_eq!(after, 5, "five hits, count 5");
+        seen.sort();
+        assert_eq!(seen, [1, 2, 3, 4, 5], "each hit saves its own count");
+    }
+
+    #[test]
+    fn saves_of_one_page_overlap() {
+        let elapsed = on_paused_runtime("two hits on one page", || async {
+            let counter = Counter::new();
+            let store = Reversing::default();
+            let start = Instant::now();
+            tokio::join!(counter.hit("z", &store), counter.hit("z", &store));
+            start.elapsed()
+        });
+        // Saves of counts 1 and 2 take 99 and 98 ms: together 99 ms if they overlap.
+        shared::testing::assert_about(
+            "two hits on one page whose saves take 99 and 98 ms must finish after 99 ms: saves \
+             never wait for each other, not even on one page",
+            elapsed,
+            ms(99),
+        );
+    }
+}

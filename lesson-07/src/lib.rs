@@ -1,0 +1,21 @@
+//! # Lesson 07 — Shared state
+//!
+//! Tasks that share data share it through locks, and most async bug reports about locks are the
+//! same few: a `std::sync::MutexGuard` alive across an `.await`, an async mutex held across a slow
+//! call, a check and a wait with a gap between them, two locks taken in opposite orders. You fix
+//! or build each one here: a counter, a cache that fetches once, a wait on a condition, a live
+//! config, a one-time initialisation, and a bank whose transfers deadlock. Read `README.md`
+//! first; each module below is one exercise, in the order to do them.
+
+#[cfg_attr(feature = "solution", path = "../solutions/e01_guard_across_await.rs")]
+pub mod e01_guard_across_await;
+
+
+
+
+
+
+
+
+
+

@@ -1,0 +1,204 @@
+//! Visible tests for lesson 07, one module per exercise (`cargo xtask check lesson-07`).
+//!
+//! Locks can fail in a way futures alone cannot: a std lock that blocks the thread stops tokio's
+//! clock and timers with it, so a plain `#[tokio::test]` would hang instead of failing. So most
+//! tests here run their runtime on a helper thread under a real-time limit ([`on_paused_runtime`]):
+//! a blocked thread becomes a sentence. Inside, tokio's clock is paused, so a 100 ms save costs
+//! microseconds and every "this took as long as one save, not ten" is exact.
+
+use std::future::Future;
+use std::time::Duration;
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// Runs the future made by `make` on a fresh current-thread runtime with tokio's clock paused, on
+/// a helper thread, and fails with `what` if it has not finished after 3 s of real time (a thread
+/// blocked on a std lock, a deadlock). A correct answer takes a few milliseconds.
+fn on_paused_runtime<T, F>(what: &str, make: impl FnOnce() -> F + Send + 'static) -> T
+where
+    T: Send + 'static,
+    F: Future<Output = T>,
+{
+    let what_inside = what.to_owned();
+    let stuck = format!(
+        "{what} (the thread is stuck: a std lock that blocks it, e.g. a MutexGuard held across \
+         .await, or two tasks waiting for each other's locks)"
+    );
+    shared::time_limit::within(Duration::from_secs(3), &stuck, move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .expect("building a current-thread runtime");
+        runtime.block_on(shared::testing::finishes(&what_inside, make()))
+    })
+}
+
+/// "Is this value `Send`?", answered at run time instead of as a compile error (which would stop
+/// every other test in this file from running). Method lookup tries `SendYes` on `Checked<T>`
+/// first, and it only applies when `T: Send`; otherwise it falls back to `SendNo` on `&Checked<T>`.
+struct Checked<T>(T);
+trait SendYes {
+    fn is_send(&self) -> bool {
+        true
+    }
+}
+impl<T: Send> SendYes for Checked<T> {}
+#[allow(dead_code)] // chosen only for a future that is not Send, i.e. a wrong answer
+trait SendNo {
+    fn is_send(&self) -> bool {
+        false
+    }
+}
+impl<T> SendNo for &Checked<T> {}
+
+mod e01_guard_across_await {
+    use super::*;
+    use lesson_07::e01_guard_across_await::*;
+    use std::sync::Mutex;
+    use tokio::time::Instant;
+
+    /// A store whose saves take `delay` of tokio time, and which records every save it finished.
+    #[derive(Default)]
+    struct SlowStore {
+        delay: Duration,
+        saved: Mutex<Vec<(String, u64)>>,
+    }
+
+    impl SlowStore {
+        fn new(delay: Duration) -> Self {
+            Self {
+                delay,
+                saved: Mutex::default(),
+            }
+        }
+        fn saved(&self) -> Vec<(String, u64)> {
+            let mut saved = self.saved.lock().unwrap().clone();
+            saved.sort();
+            saved
+        }
+    }
+
+    impl Store for SlowStore {
+        fn save(&self, page: &str, count: u64) -> impl Future<Output = ()> + Send {
+            let page = page.to_owned();
+            async move {
+                tokio::time::sleep(self.delay).await;
+                self.saved.lock().unwrap().push((page, count));
+            }
+        }
+    }
+
+    #[test]
+    fn a_hit_future_is_send() {
+        let counter = Counter::new();
+        let store = SlowStore::new(ms(1));
+        let hit = counter.hit("home", &store);
+        assert!(
+            (&Checked(hit)).is_send(),
+            "the future of Counter::hit is not Send, so tokio::spawn(counter.hit(..)) would not \
+             compile: a std MutexGuard is still alive at the `.await` of the save. Put the lock in \
+             a block (or a helper fn) that ends before the save, and copy the count out of it"
+        );
+    }
+
+    #[test]
+    fn two_hits_finish_on_a_current_thread_runtime() {
+        let got = on_paused_runtime(
+            "two hits on one page, run together on a current-thread runtime, never finished: the \
+             first hit holds the std MutexGuard while it awaits the save, so the second hit's \
+             lock() blocks the only thread, the one that would resume the first hit. Release the \
+             lock before the .await (a block around the guard)",
+            || async {
+                let counter = Counter::new();
+                let store = SlowStore::new(ms(10));
+                let got = tokio::join!(counter.hit("home", &store), counter.hit("home", &store));
+                (got, store.saved())
+            },
+        );
+        let ((a, b), saved) = got;
+        let mut counts = [a, b];
+        counts.sort();
+        assert_eq!(
+            counts,
+            [1, 2],
+            "two hits on one page return 1 and 2 (the count each one made)"
+        );
+        assert_eq!(
+            saved,
+            [("home".to_owned(), 1), ("home".to_owned(), 2)],
+            "each hit saves the count it made"
+        );
+    }
+
+    #[test]
+    fn hits_count_per_page_and_save_each_count() {
+        let (returned, saved, counts) = on_paused_runtime("hits one after another", || async {
+            let counter = Counter::new();
+            let store = SlowStore::new(ms(5));
+            let mut returned = Vec::new();
+            for page in ["a", "b", "a", "a"] {
+                returned.push(counter.hit(page, &store).await);
+            }
+            let counts = (counter.count("a"), counter.count("b"), counter.count("c"));
+            (returned, store.saved(), counts)
+        });
+        assert_eq!(
+            returned,
+            [1, 1, 2, 3],
+            "hits on a, b, a, a return 1, 1, 2, 3: each page has its own count"
+        );
+        assert_eq!(counts, (3, 1, 0), "count(page) is the number of hits so far");
+        let want: Vec<(String, u64)> = [("a", 1), ("a", 2), ("a", 3), ("b", 1)]
+            .map(|(p, n)| (p.to_owned(), n))
+            .to_vec();
+        assert_eq!(saved, want, "every hit saves the new count of its page");
+    }
+
+    #[test]
+    fn concurrent_hits_each_get_their_own_count() {
+        let (mut returned, saved, total) =
+            on_paused_runtime("twenty hits at once on one page", || async {
+                let counter = Counter::new();
+                let store = SlowStore::new(ms(20));
+                let hits = (0..20).map(|_| counter.hit("home", &store));
+                let returned = futures::future::join_all(hits).await;
+                (returned, store.saved(), counter.count("home"))
+            });
+        returned.sort();
+        let one_to_twenty: Vec<u64> = (1..=20).collect();
+        assert_eq!(
+            returned, one_to_twenty,
+            "twenty hits at once on one page must return 1..=20, each number once: each hit \
+             reports the count it made itself, copied out while it held the lock (not read again \
+             after the save, and not written back after it: other hits ran in between)"
+        );
+        assert_eq!(total, 20, "after twenty hits, count() is 20: no hit may be lost");
+        let saved: Vec<u64> = saved.into_iter().map(|(_, n)| n).collect();
+        assert_eq!(
+            saved, one_to_twenty,
+            "the twenty saves carry the counts 1..=20, each once"
+        );
+    }
+
+    #[test]
+    fn slow_saves_hold_up_nobody() {
+        let elapsed = on_paused_runtime("ten hits with 100 ms saves", || async {
+            let counter = Counter::new();
+            let store = SlowStore::new(ms(100));
+            let start = Instant::now();
+            let pages = ["a", "b", "c", "d", "e", "a", "b", "c", "d", "e"];
+            futures::future::join_all(pages.map(|p| counter.hit(p, &store))).await;
+            start.elapsed()
+        });
+        shared::testing::assert_about(
+            "ten hits at once, each save taking 100 ms, must take 100 ms in all, not 1 s: no lock \
+             may be held across the save (not the std one, not a tokio Mutex, not a second lock \
+             'to keep saves in order')",
+            elapsed,
+            ms(100),
+        );
+    }
+}
