@@ -152,3 +152,104 @@ mod e01_guard_across_await {
         );
     }
 }
+
+mod e02_async_cache {
+    use super::*;
+    use lesson_07::e02_async_cache::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use tokio::time::{Instant, sleep};
+
+    #[test]
+    fn a_slow_key_never_delays_a_fast_one() {
+        let (fast_at, slow_at) = on_paused_runtime("a slow and a fast key", || async {
+            let cache: Cache<&str> = Cache::new();
+            let start = Instant::now();
+            let slow = async {
+                cache
+                    .get("slow", || async {
+                        sleep(ms(500)).await;
+                        "s"
+                    })
+                    .await;
+                start.elapsed()
+            };
+            let fast = async {
+                sleep(ms(1)).await;
+                cache
+                    .get("fast", || async {
+                        sleep(ms(10)).await;
+                        "f"
+                    })
+                    .await;
+                start.elapsed()
+            };
+            let (slow_at, fast_at) = tokio::join!(slow, fast);
+            (fast_at, slow_at)
+        });
+        shared::testing::assert_about(
+            "a 10 ms fetch of one key, started while another key's 500 ms fetch runs, is ready \
+             at 11 ms: keys never wait for each other",
+            fast_at,
+            ms(11),
+        );
+        shared::testing::assert_about("the slow key", slow_at, ms(500));
+    }
+
+    #[test]
+    fn two_hundred_keys_at_once_each_fetch_once() {
+        let (fetches, elapsed, ok) = on_paused_runtime("200 keys x 3 callers", || async {
+            let cache = Cache::new();
+            let fetches = AtomicU32::new(0);
+            let start = Instant::now();
+            let gets = (0..600u32).map(|i| {
+                let key = format!("k{}", i % 200);
+                let fetches = &fetches;
+                let cache = &cache;
+                async move {
+                    let v = cache
+                        .get(&key, || async move {
+                            fetches.fetch_add(1, Ordering::SeqCst);
+                            sleep(ms(40)).await;
+                            i % 200
+                        })
+                        .await;
+                    v == i % 200
+                }
+            });
+            let ok = futures::future::join_all(gets).await.into_iter().all(|x| x);
+            (fetches.load(Ordering::SeqCst), start.elapsed(), ok)
+        });
+        assert!(ok, "every caller gets the value of its own key");
+        assert_eq!(
+            fetches, 200,
+            "200 keys, three concurrent callers each: exactly one fetch per key"
+        );
+        shared::testing::assert_about("200 parallel 40 ms fetches", elapsed, ms(40));
+    }
+
+    #[test]
+    fn a_cancelled_waiter_disturbs_nobody() {
+        let (a, b, fetches) = on_paused_runtime("a cancelled waiter", || async {
+            let cache = Cache::new();
+            let fetches = AtomicU32::new(0);
+            let fetch = || async {
+                fetches.fetch_add(1, Ordering::SeqCst);
+                sleep(ms(100)).await;
+                7
+            };
+            let first = cache.get("k", fetch);
+            let quitter = tokio::time::timeout(ms(20), cache.get("k", fetch));
+            let last = async {
+                sleep(ms(50)).await;
+                cache.get("k", fetch).await
+            };
+            let (a, _, b) = tokio::join!(first, quitter, last);
+            (a, b, fetches.load(Ordering::SeqCst))
+        });
+        assert_eq!(
+            (a, b, fetches),
+            (7, 7, 1),
+            "a waiter that gives up must not cause a second fetch or lose the value for others"
+        );
+    }
+}

@@ -9,13 +9,5 @@
 
 #[cfg_attr(feature = "solution", path = "../solutions/e01_guard_across_await.rs")]
 pub mod e01_guard_across_await;
-
-
-
-
-
-
-
-
-
-
+#[cfg_attr(feature = "solution", path = "../solutions/e02_async_cache.rs")]
+pub mod e02_async_cache;

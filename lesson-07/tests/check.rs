@@ -202,3 +202,139 @@ mod e01_guard_across_await {
         );
     }
 }
+
+mod e02_async_cache {
+    use super::*;
+    use lesson_07::e02_async_cache::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use tokio::time::{Instant, sleep};
+
+    /// A slow service: each fetch takes `took` of tokio time, is counted, and returns the number
+    /// of fetches so far (so a value shows which fetch produced it).
+    struct Service {
+        fetches: AtomicU32,
+    }
+
+    impl Service {
+        fn new() -> Self {
+            Self {
+                fetches: AtomicU32::new(0),
+            }
+        }
+        async fn fetch(&self, took: Duration) -> u32 {
+            let n = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+            sleep(took).await;
+            n
+        }
+        fn fetches(&self) -> u32 {
+            self.fetches.load(Ordering::SeqCst)
+        }
+    }
+
+    #[test]
+    fn concurrent_misses_for_one_key_fetch_once() {
+        let (values, fetches, elapsed) = on_paused_runtime("ten misses for one key", || async {
+            let cache = Cache::new();
+            let service = Service::new();
+            let start = Instant::now();
+            let gets = (0..10).map(|_| cache.get("k", || service.fetch(ms(100))));
+            let values = futures::future::join_all(gets).await;
+            (values, service.fetches(), start.elapsed())
+        });
+        assert_eq!(
+            fetches, 1,
+            "ten callers missed the same key at once and {fetches} fetches ran: only the first \
+             may fetch, the other nine wait for its value (a cache stampede otherwise)"
+        );
+        assert_eq!(
+            values,
+            vec![1; 10],
+            "every caller gets the value of the one fetch"
+        );
+        shared::testing::assert_about(
+            "ten callers of one 100 ms fetch all have the value after 100 ms",
+            elapsed,
+            ms(100),
+        );
+    }
+
+    #[test]
+    fn misses_for_different_keys_fetch_in_parallel() {
+        let (fetches, elapsed) = on_paused_runtime("misses for five keys", || async {
+            let cache = Cache::new();
+            let service = Service::new();
+            let start = Instant::now();
+            let keys = ["a", "b", "c", "d", "e", "a", "b", "c", "d", "e"];
+            futures::future::join_all(keys.map(|k| cache.get(k, || service.fetch(ms(100))))).await;
+            (service.fetches(), start.elapsed())
+        });
+        assert_eq!(fetches, 5, "five keys, two callers each: one fetch per key");
+        shared::testing::assert_about(
+            "five keys fetched at once, each fetch taking 100 ms, must all be ready after 100 ms, \
+             not 500 ms: no lock may be held across a fetch, so a key never waits for another key",
+            elapsed,
+            ms(100),
+        );
+    }
+
+    #[test]
+    fn a_hit_does_not_fetch_or_wait() {
+        let (first, again, fetches, hit_took) = on_paused_runtime("a hit", || async {
+            let cache = Cache::new();
+            let service = Service::new();
+            let first = cache.get("k", || service.fetch(ms(50))).await;
+            let start = Instant::now();
+            let again = cache.get("k", || service.fetch(ms(50))).await;
+            (first, again, service.fetches(), start.elapsed())
+        });
+        assert_eq!(
+            (first, again, fetches),
+            (1, 1, 1),
+            "the second get of a key returns the stored value without calling fetch"
+        );
+        assert_eq!(hit_took, Duration::ZERO, "a hit returns at once");
+    }
+
+    #[test]
+    fn a_cancelled_fetch_does_not_strand_the_waiters() {
+        let (waiter, fetches, when) = on_paused_runtime(
+            "a cancelled fetch left its waiter waiting",
+            || async {
+                let cache = Cache::new();
+                let service = Service::new();
+                let start = Instant::now();
+                // The first caller fetches (100 ms) but gives up after 30 ms: its future is dropped.
+                let impatient = tokio::time::timeout(ms(30), cache.get("k", || service.fetch(ms(100))));
+                let waiter = async {
+                    sleep(ms(10)).await;
+                    let got = tokio::time::timeout(
+                        ms(1000),
+                        cache.get("k", || service.fetch(ms(100))),
+                    )
+                    .await;
+                    (got, start.elapsed())
+                };
+                let (gave_up, (got, when)) = tokio::join!(impatient, waiter);
+                assert!(gave_up.is_err(), "the first caller times out after 30 ms");
+                (got, service.fetches(), when)
+            },
+        );
+        let Ok(value) = waiter else {
+            panic!(
+                "the caller that was fetching was cancelled (dropped after 30 ms), and a caller \
+                 waiting for the same key was still waiting a second later: when the fetching \
+                 caller goes away, a waiter must take over and fetch (tokio's OnceCell does this)"
+            );
+        };
+        assert_eq!(
+            (value, fetches),
+            (2, 2),
+            "after the first fetch was cancelled, the waiter runs a fetch of its own"
+        );
+        shared::testing::assert_about(
+            "the waiter fetches as soon as the first caller is cancelled (30 ms + 100 ms)",
+            when,
+            ms(130),
+        );
+    }
+}
