@@ -253,3 +253,154 @@ mod e02_async_cache {
         );
     }
 }
+
+mod e03_notify_wait {
+    use super::*;
+    use lesson_07::e03_notify_wait::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Barrier};
+    use tokio::time::{sleep, timeout};
+
+    const NEVER: &str = "wait_until never returned";
+
+    #[test]
+    fn a_change_on_any_check_is_not_lost() {
+        for unlucky in 1..=3u32 {
+            let returned = on_paused_runtime(NEVER, move || async move {
+                let cond = Condition::new();
+                let state = Cell::new(0u32);
+                let calls = Cell::new(0u32);
+                let changer = async {
+                    // Two ordinary changes that leave the condition false...
+                    for _ in 1..unlucky {
+                        sleep(ms(5)).await;
+                        state.set(state.get() + 1);
+                        cond.changed();
+                    }
+                };
+                let ready = || {
+                    calls.set(calls.get() + 1);
+                    if calls.get() == unlucky {
+                        // ...then the deciding one, right after this check read the state.
+                        state.set(100);
+                        cond.changed();
+                        return false;
+                    }
+                    state.get() >= 100
+                };
+                let (done, ()) = tokio::join!(timeout(ms(1000), cond.wait_until(ready)), changer);
+                done.is_ok()
+            });
+            assert!(
+                returned,
+                "a changed() that came right after check number {unlucky} returned false was \
+                 lost: listen (create and enable the Notified future) before every check"
+            );
+        }
+    }
+
+    #[test]
+    fn raced_on_real_threads_nothing_is_lost() {
+        const ROUNDS: u32 = 3000;
+        let lost = shared::time_limit::within(
+            Duration::from_secs(20),
+            "a wait_until raced against changed() on another thread never returned: a wake was \
+             lost between the check and the listening",
+            || {
+                let barrier = Arc::new(Barrier::new(2));
+                for round in 0..ROUNDS {
+                    let cond = Arc::new(Condition::new());
+                    let flag = Arc::new(AtomicBool::new(false));
+                    let setter = {
+                        let (cond, flag, barrier) = (cond.clone(), flag.clone(), barrier.clone());
+                        std::thread::spawn(move || {
+                            barrier.wait();
+                            flag.store(true, Ordering::SeqCst);
+                            cond.changed();
+                        })
+                    };
+                    barrier.wait();
+                    let done = shared::block_on(async {
+                        let wait = cond.wait_until(|| flag.load(Ordering::SeqCst));
+                        // A lost wake would hang here; the rounds are short, so cap each one.
+                        tokio::select! {
+                            () = wait => true,
+                            () = std::future::pending::<()>() => false,
+                        }
+                    });
+                    setter.join().expect("the setter thread");
+                    if !done {
+                        return Some(round);
+                    }
+                }
+                None
+            },
+        );
+        assert_eq!(lost, None, "every raced wait returns");
+    }
+
+    #[test]
+    fn a_change_nobody_waited_for_is_not_saved_up() {
+        let checks = on_paused_runtime(NEVER, || async {
+            let cond = Rc::new(Condition::new());
+            cond.changed();
+            cond.changed();
+            let open = Rc::new(Cell::new(false));
+            let checks = Rc::new(Cell::new(0u32));
+            let ready = {
+                let (open, checks) = (open.clone(), checks.clone());
+                move || {
+                    checks.set(checks.get() + 1);
+                    open.get()
+                }
+            };
+            let waiting = {
+                let cond = cond.clone();
+                async move { cond.wait_until(ready).await }
+            };
+            let local = tokio::task::LocalSet::new();
+            local
+                .run_until(async {
+                    let task = tokio::task::spawn_local(waiting);
+                    for _ in 0..20 {
+                        tokio::task::yield_now().await;
+                    }
+                    let seen = checks.get();
+                    open.set(true);
+                    cond.changed();
+                    timeout(ms(1000), task).await.ok();
+                    seen
+                })
+                .await
+        });
+        assert_eq!(
+            checks, 1,
+            "changed() called while nobody waited must not wake a later waiter (a stored permit, \
+             as notify_one leaves): ready() ran {checks} times before any change"
+        );
+    }
+
+    #[test]
+    fn a_cancelled_waiter_does_not_take_the_wake() {
+        let woke = on_paused_runtime(NEVER, || async {
+            let cond = Condition::new();
+            let open = AtomicBool::new(false);
+            let ready = || open.load(Ordering::SeqCst);
+            let quitter = timeout(ms(5), cond.wait_until(ready));
+            let stayer = timeout(ms(1000), cond.wait_until(ready));
+            let changer = async {
+                sleep(ms(10)).await;
+                open.store(true, Ordering::SeqCst);
+                cond.changed();
+            };
+            let (_, stayed, ()) = tokio::join!(quitter, stayer, changer);
+            stayed.is_ok()
+        });
+        assert!(
+            woke,
+            "a waiter that gave up must not swallow the wake meant for the others"
+        );
+    }
+}

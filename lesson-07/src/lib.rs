@@ -11,3 +11,5 @@
 pub mod e01_guard_across_await;
 #[cfg_attr(feature = "solution", path = "../solutions/e02_async_cache.rs")]
 pub mod e02_async_cache;
+#[cfg_attr(feature = "solution", path = "../solutions/e03_notify_wait.rs")]
+pub mod e03_notify_wait;

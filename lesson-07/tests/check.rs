@@ -338,3 +338,164 @@ mod e02_async_cache {
         );
     }
 }
+
+mod e03_notify_wait {
+    use super::*;
+    use lesson_07::e03_notify_wait::*;
+    use shared::Probe;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use tokio::time::{Instant, sleep, timeout};
+
+    const NEVER: &str = "wait_until never returned";
+
+    #[test]
+    fn a_change_during_the_check_is_not_lost() {
+        let returned = on_paused_runtime(NEVER, || async {
+            let cond = Condition::new();
+            let state = Cell::new(false);
+            let calls = Cell::new(0);
+            // The first call plays the unlucky moment: it sees the old state, and the change
+            // (with its changed()) happens right after the read, before the waiter listens.
+            let ready = || {
+                calls.set(calls.get() + 1);
+                if calls.get() == 1 {
+                    state.set(true);
+                    cond.changed();
+                    return false;
+                }
+                state.get()
+            };
+            timeout(ms(1000), cond.wait_until(ready)).await.is_ok()
+        });
+        assert!(
+            returned,
+            "ready() returned false, and the change plus changed() came right after that check, \
+             before the Notified future existed: the wake was lost and wait_until waits forever. \
+             Create the Notified future (and enable() it) before calling ready(), then await it"
+        );
+    }
+
+    #[test]
+    fn returns_at_once_when_already_ready() {
+        let cond = Condition::new();
+        let calls = Cell::new(0);
+        let mut wait = Box::pin(cond.wait_until(|| {
+            calls.set(calls.get() + 1);
+            true
+        }));
+        let first = shared::testing::poll_with(&mut wait, std::task::Waker::noop());
+        assert!(
+            first.is_ready(),
+            "when ready() is already true, wait_until returns in its first poll, without waiting"
+        );
+        assert_eq!(calls.get(), 1, "one call of ready() is enough to know");
+    }
+
+    #[test]
+    fn returns_only_when_a_change_makes_it_true() {
+        let (at, checks) = on_paused_runtime(NEVER, || async {
+            let cond = Condition::new();
+            let state = AtomicU32::new(0);
+            let checks = AtomicU32::new(0);
+            let start = Instant::now();
+            let waiter = async {
+                let ready = || {
+                    checks.fetch_add(1, Ordering::SeqCst);
+                    state.load(Ordering::SeqCst) >= 3
+                };
+                timeout(ms(1000), cond.wait_until(ready)).await.ok();
+                start.elapsed()
+            };
+            let changer = async {
+                for i in 1..=3 {
+                    sleep(ms(10)).await;
+                    state.store(i, Ordering::SeqCst);
+                    cond.changed();
+                }
+            };
+            let (at, ()) = tokio::join!(waiter, changer);
+            (at, checks.load(Ordering::SeqCst))
+        });
+        shared::testing::assert_about(
+            "the state reaches 3 after three changes 10 ms apart: wait_until(state >= 3) must \
+             return at 30 ms, not after the first wake (a change that leaves ready() false means \
+             wait again: loop)",
+            at,
+            ms(30),
+        );
+        assert!(
+            checks <= 4,
+            "ready() was called {checks} times: once at the start and once per change (3) is all \
+             it takes"
+        );
+    }
+
+    #[test]
+    fn changed_wakes_every_waiter() {
+        let woke = on_paused_runtime(NEVER, || async {
+            let cond = Condition::new();
+            let open = AtomicU32::new(0);
+            let waiter = || async {
+                let ready = || open.load(Ordering::SeqCst) == 1;
+                timeout(ms(1000), cond.wait_until(ready)).await.is_ok()
+            };
+            let changer = async {
+                sleep(ms(10)).await;
+                open.store(1, Ordering::SeqCst);
+                cond.changed();
+            };
+            let (a, b, c, ()) = tokio::join!(waiter(), waiter(), waiter(), changer);
+            [a, b, c].iter().filter(|w| **w).count()
+        });
+        assert_eq!(
+            woke, 3,
+            "three tasks waited and one changed() made the condition true for all, but only \
+             {woke} returned: changed() must wake every waiter (notify_waiters), not one \
+             (notify_one)"
+        );
+    }
+
+    #[test]
+    fn nothing_polls_while_nothing_changes() {
+        let (polls, checks) = on_paused_runtime(NEVER, || async {
+            let cond = Rc::new(Condition::new());
+            let open = Rc::new(Cell::new(false));
+            let checks = Rc::new(Cell::new(0u32));
+            let ready = {
+                let (open, checks) = (open.clone(), checks.clone());
+                move || {
+                    checks.set(checks.get() + 1);
+                    open.get()
+                }
+            };
+            let waiting = {
+                let cond = cond.clone();
+                async move { cond.wait_until(ready).await }
+            };
+            let (waiter, handle) = Probe::new("wait_until", waiting);
+            // The waiter runs as a task of its own, so nothing but its own wakes polls it.
+            let local = tokio::task::LocalSet::new();
+            local
+                .run_until(async {
+                    let task = tokio::task::spawn_local(waiter);
+                    for _ in 0..50 {
+                        tokio::task::yield_now().await;
+                    }
+                    let seen = (handle.polls(), checks.get());
+                    open.set(true);
+                    cond.changed();
+                    timeout(ms(1000), task).await.ok();
+                    seen
+                })
+                .await
+        });
+        assert!(
+            polls <= 2 && checks <= 2,
+            "while nothing changed (50 turns of the scheduler), the waiting task was polled \
+             {polls} times and ready() called {checks} times: a waiter must sleep until \
+             changed() wakes it, not re-check in a loop around yield_now"
+        );
+    }
+}
