@@ -301,13 +301,18 @@ mod e03_notify_wait {
         }
     }
 
+    /// Changes from another thread, raced against the waiter's first poll. The window of the
+    /// plain check-then-listen race is a few nanoseconds, too narrow to hit reliably from
+    /// threads (the tests above force it instead); this loop catches the wider windows of
+    /// hand-written waits (a check, then a lock, then storing a waker) and wakes that never
+    /// cross threads.
     #[test]
     fn raced_on_real_threads_nothing_is_lost() {
-        const ROUNDS: u32 = 3000;
-        let lost = shared::time_limit::within(
+        const ROUNDS: u32 = 1000;
+        shared::time_limit::within(
             Duration::from_secs(20),
             "a wait_until raced against changed() on another thread never returned: a wake was \
-             lost between the check and the listening",
+             lost between the check and the listening (listen first, then check)",
             || {
                 let barrier = Arc::new(Barrier::new(2));
                 for round in 0..ROUNDS {
@@ -317,28 +322,21 @@ mod e03_notify_wait {
                         let (cond, flag, barrier) = (cond.clone(), flag.clone(), barrier.clone());
                         std::thread::spawn(move || {
                             barrier.wait();
+                            // Sweep the moment of the change across the waiter's first poll.
+                            for _ in 0..(round % 61) * 8 {
+                                std::hint::spin_loop();
+                            }
                             flag.store(true, Ordering::SeqCst);
                             cond.changed();
                         })
                     };
                     barrier.wait();
-                    let done = shared::block_on(async {
-                        let wait = cond.wait_until(|| flag.load(Ordering::SeqCst));
-                        // A lost wake would hang here; the rounds are short, so cap each one.
-                        tokio::select! {
-                            () = wait => true,
-                            () = std::future::pending::<()>() => false,
-                        }
-                    });
+                    // A lost wake hangs this block_on, and `within` reports it.
+                    shared::block_on(cond.wait_until(|| flag.load(Ordering::SeqCst)));
                     setter.join().expect("the setter thread");
-                    if !done {
-                        return Some(round);
-                    }
                 }
-                None
             },
         );
-        assert_eq!(lost, None, "every raced wait returns");
     }
 
     #[test]
