@@ -402,3 +402,134 @@ mod e03_notify_wait {
         );
     }
 }
+
+mod e04_rwlock_config {
+    use super::*;
+    use lesson_07::e04_rwlock_config::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tokio::time::{Instant, sleep};
+
+    fn version(n: u64) -> Config {
+        Config {
+            version: n,
+            endpoint: format!("e{n}"),
+            replicas: n as u32,
+        }
+    }
+
+    fn whole(c: &Config) -> bool {
+        c.endpoint == format!("e{}", c.version) && u64::from(c.replicas) == c.version
+    }
+
+    #[test]
+    fn readers_on_threads_see_only_whole_versions() {
+        let broken = shared::time_limit::within(
+            Duration::from_secs(20),
+            "readers and a writer on three threads never finished",
+            || {
+                let live = Arc::new(LiveConfig::new(version(0)));
+                let done = Arc::new(AtomicBool::new(false));
+                let readers: Vec<_> = (0..2)
+                    .map(|_| {
+                        let (live, done) = (live.clone(), done.clone());
+                        std::thread::spawn(move || {
+                            let mut broken = None;
+                            let mut last = 0;
+                            while !done.load(Ordering::SeqCst) {
+                                let c = shared::block_on(live.read());
+                                if !whole(&c) || c.version < last {
+                                    broken.get_or_insert((*c).clone());
+                                }
+                                last = c.version;
+                            }
+                            broken
+                        })
+                    })
+                    .collect();
+                for _ in 0..3000 {
+                    shared::block_on(live.update(|base| async move { version(base.version + 1) }));
+                }
+                done.store(true, Ordering::SeqCst);
+                let broken: Vec<Config> = readers
+                    .into_iter()
+                    .filter_map(|r| r.join().expect("a reader thread"))
+                    .collect();
+                (broken, shared::block_on(live.read()).version)
+            },
+        );
+        assert_eq!(
+            broken.0,
+            Vec::<Config>::new(),
+            "readers on other threads saw configs mixing two versions (or going back in time): \
+             a read must return one whole version"
+        );
+        assert_eq!(broken.1, 3000, "3000 updates one after another, version 3000");
+    }
+
+    #[test]
+    fn prepare_starts_from_the_version_in_force() {
+        let bases = on_paused_runtime("updates in turn", || async {
+            let live = LiveConfig::new(version(5));
+            let log = std::cell::RefCell::new(Vec::new());
+            let bases = &log;
+            let update = |took: u64| {
+                live.update(move |base: Arc<Config>| {
+                    bases.borrow_mut().push(base.version);
+                    async move {
+                        sleep(ms(took)).await;
+                        version(base.version + 1)
+                    }
+                })
+            };
+            tokio::join!(update(30), update(10), update(20));
+            log.into_inner()
+        });
+        assert_eq!(
+            bases,
+            [5, 6, 7],
+            "three concurrent updates: each prepares from the version the one before it put in \
+             force, in the order they asked"
+        );
+    }
+
+    #[test]
+    fn many_readers_while_writers_queue() {
+        let (slowest, seen_new_early) = on_paused_runtime("readers while writers queue", || async {
+            let live = LiveConfig::new(version(1));
+            let start = Instant::now();
+            let writers = futures::future::join_all(
+                (0..3).map(|_| live.update(|b| async move {
+                    sleep(ms(50)).await;
+                    version(b.version + 1)
+                })),
+            );
+            let readers = futures::future::join_all((0..50u64).map(|i| {
+                let live = &live;
+                async move {
+                    sleep(ms(i * 3)).await;
+                    let t = Instant::now();
+                    let c = live.read().await;
+                    // Version k+1 is in force only from 50 * k ms on.
+                    let early = c.version > 1 + (i * 3) / 50;
+                    (t.elapsed(), early || !whole(&c))
+                }
+            }));
+            let (_, reads) = tokio::join!(writers, readers);
+            let _ = start;
+            (
+                reads.iter().map(|r| r.0).max().unwrap_or_default(),
+                reads.iter().any(|r| r.1),
+            )
+        });
+        assert_eq!(
+            slowest,
+            Duration::ZERO,
+            "50 reads during three queued 50 ms updates: no read may wait"
+        );
+        assert!(
+            !seen_new_early,
+            "a read saw a version before its preparation had finished, or a mix of two versions"
+        );
+    }
+}

@@ -13,3 +13,5 @@ pub mod e01_guard_across_await;
 pub mod e02_async_cache;
 #[cfg_attr(feature = "solution", path = "../solutions/e03_notify_wait.rs")]
 pub mod e03_notify_wait;
+#[cfg_attr(feature = "solution", path = "../solutions/e04_rwlock_config.rs")]
+pub mod e04_rwlock_config;

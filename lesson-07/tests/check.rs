@@ -499,3 +499,109 @@ mod e03_notify_wait {
         );
     }
 }
+
+mod e04_rwlock_config {
+    use super::*;
+    use lesson_07::e04_rwlock_config::*;
+    use std::sync::Arc;
+    use tokio::time::{Instant, sleep};
+
+    /// Version `n` of the test config: every field tells which version it belongs to.
+    fn version(n: u64) -> Config {
+        Config {
+            version: n,
+            endpoint: format!("https://v{n}.example"),
+            replicas: n as u32,
+        }
+    }
+
+    /// The next version after `base`, prepared in `took` of tokio time.
+    async fn next_after(base: Arc<Config>, took: Duration) -> Config {
+        sleep(took).await;
+        version(base.version + 1)
+    }
+
+    #[test]
+    fn a_read_never_waits_for_a_writer() {
+        let read_took = on_paused_runtime("a read during an update", || async {
+            let live = LiveConfig::new(version(1));
+            let writer = live.update(|base| next_after(base, ms(100)));
+            let reader = async {
+                sleep(ms(50)).await;
+                let start = Instant::now();
+                live.read().await;
+                start.elapsed()
+            };
+            let (_, took) = tokio::join!(writer, reader);
+            took
+        });
+        assert_eq!(
+            read_took,
+            Duration::ZERO,
+            "a read made while an update was being prepared (100 ms) waited {read_took:?}: \
+             readers must never wait for a writer's preparation. Prepare outside the lock, then \
+             hold the write lock only to swap the new version in"
+        );
+    }
+
+    #[test]
+    fn a_read_during_an_update_sees_the_old_version_whole() {
+        let (during, after, returned) = on_paused_runtime("a read during an update", || async {
+            let live = LiveConfig::new(version(1));
+            let writer = live.update(|base| next_after(base, ms(100)));
+            let reader = async {
+                sleep(ms(50)).await;
+                live.read().await
+            };
+            let (returned, during) = tokio::join!(writer, reader);
+            (during, live.read().await, returned)
+        });
+        assert_eq!(
+            *during,
+            version(1),
+            "a read while version 2 was still being prepared must see version 1, all of it: \
+             nothing of the next version may be in force (not even its number) before prepare \
+             has finished"
+        );
+        assert_eq!(
+            (&*after, &*returned),
+            (&version(2), &version(2)),
+            "once update returns, the version it prepared is in force, and update returns it"
+        );
+    }
+
+    #[test]
+    fn concurrent_updates_take_turns() {
+        let (mut returned, last, elapsed) = on_paused_runtime("ten concurrent updates", || async {
+            let live = LiveConfig::new(version(1));
+            let start = Instant::now();
+            let updates = (0..10).map(|_| live.update(|base| next_after(base, ms(10))));
+            let returned: Vec<u64> = futures::future::join_all(updates)
+                .await
+                .iter()
+                .map(|c| c.version)
+                .collect();
+            (returned, live.read().await, start.elapsed())
+        });
+        assert_eq!(
+            last.version, 11,
+            "ten concurrent updates, each 'version + 1', from version 1 must end at version 11, \
+             not {}: updates prepared from the same old version overwrite each other (a lost \
+             update). Make writers take turns (a tokio Mutex held across prepare)",
+            last.version
+        );
+        returned.sort();
+        assert_eq!(
+            returned,
+            (2..=11).collect::<Vec<_>>(),
+            "each update returns the version it put in force"
+        );
+        shared::testing::assert_virtual(
+            "ten updates taking turns, 10 ms of preparation each",
+            elapsed,
+            ms(100),
+            ms(10),
+        );
+        assert_eq!(*last, version(11), "the last version is in force, whole");
+    }
+}
