@@ -533,3 +533,101 @@ mod e04_rwlock_config {
         );
     }
 }
+
+mod e05_once_init {
+    use super::*;
+    use lesson_07::e05_once_init::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use tokio::time::{Instant, sleep, timeout};
+
+    #[test]
+    fn a_cancelled_initialiser_hands_over_to_a_waiter() {
+        let (got, inits, at) = on_paused_runtime("a cancelled init", || async {
+            let lazy = Lazy::new();
+            let inits = AtomicU32::new(0);
+            let start = Instant::now();
+            let init = |v: u32| {
+                let inits = &inits;
+                move || async move {
+                    inits.fetch_add(1, Ordering::SeqCst);
+                    sleep(ms(100)).await;
+                    Ok(v)
+                }
+            };
+            let impatient = timeout(ms(20), lazy.get_or_init(init(1)));
+            let waiter = async {
+                sleep(ms(5)).await;
+                let got = timeout(ms(1000), lazy.get_or_init(init(2))).await;
+                (got, start.elapsed())
+            };
+            let (_, (got, at)) = tokio::join!(impatient, waiter);
+            (got, inits.load(Ordering::SeqCst), at)
+        });
+        assert_eq!(
+            got,
+            Ok(Ok(2)),
+            "the caller running init was cancelled after 20 ms; the caller waiting for it must \
+             then run its own init (not wait forever, not get an error)"
+        );
+        assert_eq!(inits, 2, "the cancelled init and the waiter's");
+        shared::testing::assert_about("20 ms + the waiter's 100 ms init", at, ms(120));
+    }
+
+    #[test]
+    fn get_never_waits_and_never_inits() {
+        let (during, after) = on_paused_runtime("get during init", || async {
+            let lazy = Lazy::new();
+            let making = lazy.get_or_init(|| async {
+                sleep(ms(50)).await;
+                Ok(String::from("made"))
+            });
+            let look = async {
+                sleep(ms(10)).await;
+                let t = Instant::now();
+                let seen = lazy.get();
+                (seen, t.elapsed())
+            };
+            let (_, during) = tokio::join!(making, look);
+            (during, lazy.get())
+        });
+        assert_eq!(
+            during,
+            (None, Duration::ZERO),
+            "get() while init runs: None, at once"
+        );
+        assert_eq!(after, Some("made".into()), "get() after init: the value");
+    }
+
+    #[test]
+    fn failures_are_retried_in_turn_until_one_succeeds() {
+        let (results, inits) = on_paused_runtime("five callers, two failing inits", || async {
+            let lazy = Lazy::new();
+            let inits = AtomicU32::new(0);
+            let calls = (0..5u32).map(|_| {
+                let (lazy, inits) = (&lazy, &inits);
+                lazy.get_or_init(move || async move {
+                    let n = inits.fetch_add(1, Ordering::SeqCst) + 1;
+                    sleep(ms(10)).await;
+                    if n <= 2 {
+                        Err(InitError(format!("attempt {n}")))
+                    } else {
+                        Ok(n)
+                    }
+                })
+            });
+            let results = futures::future::join_all(calls).await;
+            (results, inits.load(Ordering::SeqCst))
+        });
+        let errors = results.iter().filter(|r| r.is_err()).count();
+        assert_eq!(
+            (errors, inits),
+            (2, 3),
+            "five callers at once, the first two inits fail: two callers get their own error, \
+             the third init succeeds and the other three callers share its value ({results:?})"
+        );
+        assert!(
+            results.iter().filter(|r| **r == Ok(3)).count() == 3,
+            "the three successful callers all get the value of init number 3: {results:?}"
+        );
+    }
+}

@@ -15,3 +15,5 @@ pub mod e02_async_cache;
 pub mod e03_notify_wait;
 #[cfg_attr(feature = "solution", path = "../solutions/e04_rwlock_config.rs")]
 pub mod e04_rwlock_config;
+#[cfg_attr(feature = "solution", path = "../solutions/e05_once_init.rs")]
+pub mod e05_once_init;

@@ -605,3 +605,154 @@ mod e04_rwlock_config {
         assert_eq!(*last, version(11), "the last version is in force, whole");
     }
 }
+
+mod e05_once_init {
+    use super::*;
+    use lesson_07::e05_once_init::*;
+    use shared::Probe;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use tokio::time::{Instant, sleep};
+
+    /// An init that takes `took`, counts itself in `inits`, and then returns `out`.
+    async fn init_after(
+        inits: &AtomicU32,
+        took: Duration,
+        out: Result<u32, InitError>,
+    ) -> Result<u32, InitError> {
+        inits.fetch_add(1, Ordering::SeqCst);
+        sleep(took).await;
+        out
+    }
+
+    #[test]
+    fn concurrent_first_callers_run_one_init() {
+        let (got, inits, elapsed) = on_paused_runtime("ten first callers", || async {
+            let lazy = Lazy::new();
+            let inits = AtomicU32::new(0);
+            let start = Instant::now();
+            let inits_ref = &inits;
+            let calls =
+                (0..10).map(|i| lazy.get_or_init(move || init_after(inits_ref, ms(100), Ok(i))));
+            let got = futures::future::join_all(calls).await;
+            (got, inits.load(Ordering::SeqCst), start.elapsed())
+        });
+        assert_eq!(
+            inits, 1,
+            "ten callers asked at once and init ran {inits} times: one caller runs init, the \
+             others wait for its value (check and set must not be apart, with init between)"
+        );
+        let first = got[0].clone();
+        assert!(
+            got.iter().all(|g| *g == first) && first.is_ok(),
+            "every caller gets the value of the one init: {got:?}"
+        );
+        shared::testing::assert_about("ten callers of a 100 ms init", elapsed, ms(100));
+    }
+
+    #[test]
+    fn waiters_sleep_until_init_is_done() {
+        let polls = on_paused_runtime("callers waiting for init", || async {
+            let lazy = std::rc::Rc::new(Lazy::new());
+            let (open, gate) = tokio::sync::watch::channel(false);
+            let local = tokio::task::LocalSet::new();
+            local
+                .run_until(async move {
+                    let mut handles = Vec::new();
+                    let mut tasks = Vec::new();
+                    for _ in 0..3 {
+                        let (lazy, mut gate) = (lazy.clone(), gate.clone());
+                        let call = async move {
+                            lazy.get_or_init(|| async move {
+                                let _ = gate.wait_for(|open| *open).await;
+                                Ok(7)
+                            })
+                            .await
+                        };
+                        let (probe, handle) = Probe::new("get_or_init", call);
+                        handles.push(handle);
+                        tasks.push(tokio::task::spawn_local(probe));
+                    }
+                    for _ in 0..50 {
+                        tokio::task::yield_now().await;
+                    }
+                    let polls: Vec<u64> = handles.iter().map(|h| h.polls()).collect();
+                    open.send(true).expect("the gate");
+                    for task in tasks {
+                        let _ = tokio::time::timeout(ms(1000), task).await;
+                    }
+                    polls
+                })
+                .await
+        });
+        let most = polls.iter().copied().max().unwrap_or(0);
+        assert!(
+            most <= 3,
+            "while init was still running (50 turns of the scheduler), a waiting caller was \
+             polled {most} times: waiters must sleep until the value (or a failure) is there, \
+             not check in a loop around yield_now (polls per caller: {polls:?})"
+        );
+    }
+
+    #[test]
+    fn a_failed_init_is_returned_not_stored() {
+        let (first, between, second, third, inits) = on_paused_runtime("inits in a row", || async {
+            let lazy = Lazy::new();
+            let inits = AtomicU32::new(0);
+            let down = Err(InitError("down".into()));
+            let first = lazy.get_or_init(|| init_after(&inits, ms(10), down)).await;
+            let between = lazy.get();
+            let second = lazy.get_or_init(|| init_after(&inits, ms(10), Ok(5))).await;
+            let third = lazy.get_or_init(|| init_after(&inits, ms(10), Ok(9))).await;
+            (first, between, second, third, inits.load(Ordering::SeqCst))
+        });
+        assert_eq!(
+            first,
+            Err(InitError("down".into())),
+            "the caller whose init failed gets its error"
+        );
+        assert_eq!(between, None, "after a failed init, get() is None");
+        assert_eq!(
+            second,
+            Ok(5),
+            "after a failed init the next caller must run init again and get its value, not the \
+             old error: a failure is returned, never stored"
+        );
+        assert_eq!(
+            (third, inits),
+            (Ok(5), 2),
+            "once a value is made, init never runs again"
+        );
+    }
+
+    #[test]
+    fn a_waiter_tries_again_when_the_first_init_fails() {
+        let (a, b, b_at, inits) = on_paused_runtime("a failing first init", || async {
+            let lazy = Lazy::new();
+            let inits = AtomicU32::new(0);
+            let start = Instant::now();
+            let down = Err(InitError("down".into()));
+            let first = lazy.get_or_init(|| init_after(&inits, ms(100), down));
+            let second = async {
+                sleep(ms(10)).await;
+                let got = lazy.get_or_init(|| init_after(&inits, ms(50), Ok(2))).await;
+                (got, start.elapsed())
+            };
+            let (a, (b, b_at)) = tokio::join!(first, second);
+            (a, b, b_at, inits.load(Ordering::SeqCst))
+        });
+        assert_eq!(a, Err(InitError("down".into())), "the first caller's init fails");
+        assert_eq!(
+            b,
+            Ok(2),
+            "a caller that was waiting when the first init failed must run its own init and get \
+             its value: a waiter never receives somebody else's error"
+        );
+        assert_eq!(inits, 2, "two inits: the failed one, then the waiter's");
+        shared::testing::assert_about(
+            "the waiter's init starts when the first one fails (100 ms), not at once: one init at \
+             a time; it ends 50 ms later",
+            b_at,
+            ms(150),
+        );
+    }
+}
