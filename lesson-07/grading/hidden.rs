@@ -631,3 +631,113 @@ mod e05_once_init {
         );
     }
 }
+
+mod e06_lock_order {
+    use super::*;
+    use lesson_07::e06_lock_order::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tokio::time::{sleep, timeout};
+
+    const DEADLOCK: &str = "deadlock: transfers waited for each other's locks and never finished \
+                            (take locks in one global order, and one lock when from == to)";
+
+    /// An audit that takes `delay` and checks, at each record, that the money adds up.
+    struct Counting {
+        delay: Duration,
+        records: AtomicU64,
+    }
+
+    impl Audit for Counting {
+        fn record(&self, _: usize, _: usize, _: u64) -> impl Future<Output = ()> + Send {
+            async move {
+                sleep(self.delay).await;
+                self.records.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+
+    fn audit(delay: Duration) -> Counting {
+        Counting {
+            delay,
+            records: AtomicU64::new(0),
+        }
+    }
+
+    #[test]
+    fn a_cycle_of_three_transfers_finishes() {
+        let done = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[10, 10, 10]);
+            let audit = audit(ms(5));
+            let cycle = async {
+                tokio::join!(
+                    bank.transfer(0, 1, 1, &audit),
+                    bank.transfer(1, 2, 1, &audit),
+                    bank.transfer(2, 0, 1, &audit)
+                )
+            };
+            timeout(ms(1000), cycle).await.ok()
+        });
+        assert_eq!(done, Some((true, true, true)), "{DEADLOCK}");
+    }
+
+    #[test]
+    fn many_transfers_in_every_direction_conserve_the_money() {
+        let got = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[1000, 1000, 1000, 1000]);
+            let audit = audit(ms(1));
+            let mut seed = 7u64;
+            let mut next = move || {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (seed >> 33) as usize
+            };
+            let plan: Vec<(usize, usize, u64)> = (0..300)
+                .map(|_| (next() % 4, next() % 4, (next() % 50) as u64))
+                .collect();
+            let transfers = futures::future::join_all(
+                plan.iter().map(|&(f, t, a)| bank.transfer(f, t, a, &audit)),
+            );
+            let lookers = futures::future::join_all((0..20u64).map(|i| {
+                let bank = &bank;
+                async move {
+                    sleep(ms(i * 7)).await;
+                    bank.total().await
+                }
+            }));
+            let run = async { tokio::join!(transfers, lookers) };
+            let (_, totals) = timeout(ms(10_000), run).await.ok()?;
+            Some((totals, bank.total().await))
+        });
+        let Some((totals, end)) = got else {
+            panic!("{DEADLOCK}: 300 transfers among 4 accounts never all finished");
+        };
+        assert!(
+            totals.iter().all(|t| *t == 4000),
+            "total() during the transfers must always be 4000 (money never in flight): {totals:?}"
+        );
+        assert_eq!(end, 4000, "money is conserved");
+    }
+
+    #[test]
+    fn a_self_transfer_beside_others_finishes() {
+        let done = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[5, 5]);
+            let audit = audit(ms(3));
+            let run = async {
+                tokio::join!(
+                    bank.transfer(1, 1, 5, &audit),
+                    bank.transfer(0, 1, 5, &audit),
+                    bank.transfer(1, 1, 6, &audit)
+                )
+            };
+            timeout(ms(1000), run).await.ok()
+        });
+        let Some((a, b, c)) = done else {
+            panic!("{DEADLOCK}: a transfer from account 1 to itself never finished");
+        };
+        assert!(b, "0 pays 1 five: allowed");
+        assert!(
+            a && !c || a && c,
+            "1 pays itself 5: true (it holds 5 or 10 by then); self-transfers move nothing"
+        );
+    }
+}

@@ -17,3 +17,5 @@ pub mod e03_notify_wait;
 pub mod e04_rwlock_config;
 #[cfg_attr(feature = "solution", path = "../solutions/e05_once_init.rs")]
 pub mod e05_once_init;
+#[cfg_attr(feature = "solution", path = "../solutions/e06_lock_order.rs")]
+pub mod e06_lock_order;

@@ -756,3 +756,200 @@ mod e05_once_init {
         );
     }
 }
+
+mod e06_lock_order {
+    use super::*;
+    use lesson_07::e06_lock_order::*;
+    use shared::Probe;
+    use std::sync::Mutex;
+    use tokio::time::{Instant, sleep, timeout};
+
+    const DEADLOCK: &str = "deadlock: transfers waited for each other's locks and never finished. \
+                            Take the two locks in one global order (lower account index first), \
+                            whatever the direction of the money";
+
+    /// An audit whose records take `delay` of tokio time; it keeps every record.
+    struct SlowAudit {
+        delay: Duration,
+        records: Mutex<Vec<(usize, usize, u64)>>,
+    }
+
+    impl SlowAudit {
+        fn new(delay: Duration) -> Self {
+            Self {
+                delay,
+                records: Mutex::default(),
+            }
+        }
+        fn records(&self) -> Vec<(usize, usize, u64)> {
+            let mut r = self.records.lock().unwrap().clone();
+            r.sort();
+            r
+        }
+    }
+
+    impl Audit for SlowAudit {
+        fn record(&self, from: usize, to: usize, amount: u64) -> impl Future<Output = ()> + Send {
+            async move {
+                sleep(self.delay).await;
+                self.records.lock().unwrap().push((from, to, amount));
+            }
+        }
+    }
+
+    #[test]
+    fn opposite_transfers_both_finish() {
+        let (done, balances) = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[100, 100]);
+            let audit = SlowAudit::new(ms(10));
+            let both = async {
+                tokio::join!(
+                    bank.transfer(0, 1, 30, &audit),
+                    bank.transfer(1, 0, 20, &audit)
+                )
+            };
+            let done = timeout(ms(1000), both).await;
+            let balances = match done {
+                Ok(_) => Some((bank.balance(0).await, bank.balance(1).await)),
+                Err(_) => None,
+            };
+            (done.ok(), balances)
+        });
+        assert_eq!(done, Some((true, true)), "{DEADLOCK}");
+        assert_eq!(
+            balances,
+            Some((90, 110)),
+            "0 pays 1 thirty, 1 pays 0 twenty: balances 90 and 110"
+        );
+    }
+
+    #[test]
+    fn money_is_never_seen_in_flight() {
+        let (seen, after) = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[100, 50, 25]);
+            let audit = SlowAudit::new(ms(100));
+            let transfer = bank.transfer(0, 2, 40, &audit);
+            let look = async {
+                sleep(ms(50)).await;
+                bank.total().await
+            };
+            let (_, seen) = tokio::join!(transfer, look);
+            (seen, bank.total().await)
+        });
+        assert_eq!(
+            seen, 175,
+            "total() during a transfer's audit saw {seen} instead of 175: the money was in \
+             flight, in neither account. Hold both locks from the debit, through the audit, to \
+             the credit, and let total() lock every account (in the same order)"
+        );
+        assert_eq!(after, 175, "money is conserved");
+    }
+
+    #[test]
+    fn a_transfer_to_the_same_account_finishes() {
+        let got = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[10, 20, 30]);
+            let audit = SlowAudit::new(ms(1));
+            let run = async {
+                let small = bank.transfer(2, 2, 5, &audit).await;
+                let large = bank.transfer(2, 2, 500, &audit).await;
+                (small, large, bank.balance(2).await)
+            };
+            timeout(ms(1000), run).await.ok()
+        });
+        let Some((small, large, balance)) = got else {
+            panic!(
+                "transfer(2, 2, ..) never finished: it locked account 2 twice, and a tokio Mutex \
+                 locked twice by one task waits for itself. Take one lock when from == to"
+            );
+        };
+        assert_eq!(
+            (small, large, balance),
+            (true, false, 30),
+            "a transfer to the same account moves nothing and returns whether the balance covers \
+             the amount"
+        );
+    }
+
+    #[test]
+    fn a_short_balance_moves_nothing() {
+        let (ok, balances, records) = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[10, 20]);
+            let audit = SlowAudit::new(ms(1));
+            let ok = bank.transfer(0, 1, 11, &audit).await;
+            let balances = (bank.balance(0).await, bank.balance(1).await);
+            (ok, balances, audit.records())
+        });
+        assert!(!ok, "account 0 holds 10 and cannot pay 11: transfer returns false");
+        assert_eq!(balances, (10, 20), "a refused transfer moves nothing");
+        assert!(records.is_empty(), "a refused transfer is not audited");
+    }
+
+    #[test]
+    fn unrelated_transfers_run_in_parallel() {
+        let elapsed = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[100, 100, 100, 100]);
+            let audit = SlowAudit::new(ms(100));
+            let start = Instant::now();
+            tokio::join!(
+                bank.transfer(0, 1, 1, &audit),
+                bank.transfer(3, 2, 1, &audit)
+            );
+            start.elapsed()
+        });
+        shared::testing::assert_about(
+            "two transfers between four different accounts, 100 ms audits, must take 100 ms in \
+             all: each account has its own lock so that unrelated transfers run in parallel (not \
+             one lock for the whole bank)",
+            elapsed,
+            ms(100),
+        );
+    }
+
+    #[test]
+    fn a_blocked_transfer_waits_asleep() {
+        let polls = on_paused_runtime(DEADLOCK, || async {
+            let bank = std::rc::Rc::new(Bank::new(&[100, 100, 100]));
+            let (open, gate) = tokio::sync::watch::channel(false);
+            struct GatedAudit(tokio::sync::watch::Receiver<bool>);
+            impl Audit for GatedAudit {
+                fn record(&self, _: usize, _: usize, _: u64) -> impl Future<Output = ()> + Send {
+                    let mut gate = self.0.clone();
+                    async move {
+                        let _ = gate.wait_for(|open| *open).await;
+                    }
+                }
+            }
+            let audit = std::rc::Rc::new(GatedAudit(gate));
+            let local = tokio::task::LocalSet::new();
+            local
+                .run_until(async move {
+                    let first = {
+                        let (bank, audit) = (bank.clone(), audit.clone());
+                        tokio::task::spawn_local(async move { bank.transfer(0, 1, 5, &*audit).await })
+                    };
+                    tokio::task::yield_now().await;
+                    // It can take account 2 but must wait for account 1.
+                    let (second, handle) = Probe::new("transfer(2, 1)", {
+                        let (bank, audit) = (bank.clone(), audit.clone());
+                        async move { bank.transfer(2, 1, 5, &*audit).await }
+                    });
+                    let second = tokio::task::spawn_local(second);
+                    for _ in 0..50 {
+                        tokio::task::yield_now().await;
+                    }
+                    let polls = handle.polls();
+                    open.send(true).expect("the gate");
+                    let _ = timeout(ms(1000), async { (first.await, second.await) }).await;
+                    polls
+                })
+                .await
+        });
+        assert!(
+            polls <= 3,
+            "a transfer waiting for locks another transfer holds was polled {polls} times in 50 \
+             turns of the scheduler: wait for a lock with lock().await (asleep), not try_lock in \
+             a loop around yield_now"
+        );
+    }
+}
