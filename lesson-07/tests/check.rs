@@ -150,7 +150,11 @@ mod e01_guard_across_await {
             [1, 1, 2, 3],
             "hits on a, b, a, a return 1, 1, 2, 3: each page has its own count"
         );
-        assert_eq!(counts, (3, 1, 0), "count(page) is the number of hits so far");
+        assert_eq!(
+            counts,
+            (3, 1, 0),
+            "count(page) is the number of hits so far"
+        );
         let want: Vec<(String, u64)> = [("a", 1), ("a", 2), ("a", 3), ("b", 1)]
             .map(|(p, n)| (p.to_owned(), n))
             .to_vec();
@@ -175,7 +179,10 @@ mod e01_guard_across_await {
              reports the count it made itself, copied out while it held the lock (not read again \
              after the save, and not written back after it: other hits ran in between)"
         );
-        assert_eq!(total, 20, "after twenty hits, count() is 20: no hit may be lost");
+        assert_eq!(
+            total, 20,
+            "after twenty hits, count() is 20: no hit may be lost"
+        );
         let saved: Vec<u64> = saved.into_iter().map(|(_, n)| n).collect();
         assert_eq!(
             saved, one_to_twenty,
@@ -297,28 +304,25 @@ mod e02_async_cache {
 
     #[test]
     fn a_cancelled_fetch_does_not_strand_the_waiters() {
-        let (waiter, fetches, when) = on_paused_runtime(
-            "a cancelled fetch left its waiter waiting",
-            || async {
+        let (waiter, fetches, when) =
+            on_paused_runtime("a cancelled fetch left its waiter waiting", || async {
                 let cache = Cache::new();
                 let service = Service::new();
                 let start = Instant::now();
                 // The first caller fetches (100 ms) but gives up after 30 ms: its future is dropped.
-                let impatient = tokio::time::timeout(ms(30), cache.get("k", || service.fetch(ms(100))));
+                let impatient =
+                    tokio::time::timeout(ms(30), cache.get("k", || service.fetch(ms(100))));
                 let waiter = async {
                     sleep(ms(10)).await;
-                    let got = tokio::time::timeout(
-                        ms(1000),
-                        cache.get("k", || service.fetch(ms(100))),
-                    )
-                    .await;
+                    let got =
+                        tokio::time::timeout(ms(1000), cache.get("k", || service.fetch(ms(100))))
+                            .await;
                     (got, start.elapsed())
                 };
                 let (gave_up, (got, when)) = tokio::join!(impatient, waiter);
                 assert!(gave_up.is_err(), "the first caller times out after 30 ms");
                 (got, service.fetches(), when)
-            },
-        );
+            });
         let Ok(value) = waiter else {
             panic!(
                 "the caller that was fetching was cancelled (dropped after 30 ms), and a caller \
@@ -695,16 +699,17 @@ mod e05_once_init {
 
     #[test]
     fn a_failed_init_is_returned_not_stored() {
-        let (first, between, second, third, inits) = on_paused_runtime("inits in a row", || async {
-            let lazy = Lazy::new();
-            let inits = AtomicU32::new(0);
-            let down = Err(InitError("down".into()));
-            let first = lazy.get_or_init(|| init_after(&inits, ms(10), down)).await;
-            let between = lazy.get();
-            let second = lazy.get_or_init(|| init_after(&inits, ms(10), Ok(5))).await;
-            let third = lazy.get_or_init(|| init_after(&inits, ms(10), Ok(9))).await;
-            (first, between, second, third, inits.load(Ordering::SeqCst))
-        });
+        let (first, between, second, third, inits) =
+            on_paused_runtime("inits in a row", || async {
+                let lazy = Lazy::new();
+                let inits = AtomicU32::new(0);
+                let down = Err(InitError("down".into()));
+                let first = lazy.get_or_init(|| init_after(&inits, ms(10), down)).await;
+                let between = lazy.get();
+                let second = lazy.get_or_init(|| init_after(&inits, ms(10), Ok(5))).await;
+                let third = lazy.get_or_init(|| init_after(&inits, ms(10), Ok(9))).await;
+                (first, between, second, third, inits.load(Ordering::SeqCst))
+            });
         assert_eq!(
             first,
             Err(InitError("down".into())),
@@ -740,7 +745,11 @@ mod e05_once_init {
             let (a, (b, b_at)) = tokio::join!(first, second);
             (a, b, b_at, inits.load(Ordering::SeqCst))
         });
-        assert_eq!(a, Err(InitError("down".into())), "the first caller's init fails");
+        assert_eq!(
+            a,
+            Err(InitError("down".into())),
+            "the first caller's init fails"
+        );
         assert_eq!(
             b,
             Ok(2),
@@ -880,7 +889,10 @@ mod e06_lock_order {
             let balances = (bank.balance(0).await, bank.balance(1).await);
             (ok, balances, audit.records())
         });
-        assert!(!ok, "account 0 holds 10 and cannot pay 11: transfer returns false");
+        assert!(
+            !ok,
+            "account 0 holds 10 and cannot pay 11: transfer returns false"
+        );
         assert_eq!(balances, (10, 20), "a refused transfer moves nothing");
         assert!(records.is_empty(), "a refused transfer is not audited");
     }
@@ -926,7 +938,9 @@ mod e06_lock_order {
                 .run_until(async move {
                     let first = {
                         let (bank, audit) = (bank.clone(), audit.clone());
-                        tokio::task::spawn_local(async move { bank.transfer(0, 1, 5, &*audit).await })
+                        tokio::task::spawn_local(
+                            async move { bank.transfer(0, 1, 5, &*audit).await },
+                        )
                     };
                     tokio::task::yield_now().await;
                     // It can take account 2 but must wait for account 1.
