@@ -8,7 +8,9 @@
 //! (or an edit to the exercise) the old verdict simply disappears — stale progress is never
 //! shown. The cache is a convenience: deleting `target/` costs one re-check, nothing else.
 //!
-//! Hint levels live next to it (`hints.json`): how many hints of each exercise were shown.
+//! Hint levels live next to it (`hints.json`): how many hints of each exercise were shown; and
+//! so do attempts (`attempts.json`): how many checks of each exercise failed, which decides
+//! whether the next step is "read the lesson" or "take a hint".
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -204,6 +206,60 @@ impl HintLevels {
     /// Writes the file.
     pub fn save(&self) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(&self.levels).unwrap_or_default();
+        write_atomic(&self.path, &bytes)
+    }
+}
+
+/// How often each exercise failed a check, so the next step fits where the learner is: someone
+/// who has not tried yet is sent to the file and the lesson text, someone who has is offered a
+/// hint. Derived state like the rest of `target/xtask/`: deleting it only repeats the first
+/// "read this" advice once.
+#[derive(Debug, Clone)]
+pub struct Attempts {
+    path: PathBuf,
+    /// `lesson/exercise` → failing checks.
+    failed: BTreeMap<String, usize>,
+}
+
+impl Attempts {
+    /// Loads `target/xtask/attempts.json`; missing or unreadable is "no attempts yet".
+    pub fn load(course: &Course) -> Attempts {
+        let path = course.state_dir().join("attempts.json");
+        let failed = std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        Attempts { path, failed }
+    }
+
+    /// Failing checks of `id` so far.
+    pub fn failed(&self, lesson: &Lesson, id: &str) -> usize {
+        self.failed
+            .get(&format!("{}/{id}", lesson.name))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Counts one more check of the learner's files: every exercise that did not pass (and was
+    /// run or failed to compile) gets one more failing check.
+    pub fn record<'a>(
+        &mut self,
+        lesson: &Lesson,
+        verdicts: impl IntoIterator<Item = (&'a str, Status)>,
+    ) {
+        for (id, status) in verdicts {
+            if status != Status::Pass && status != Status::NotRun {
+                *self
+                    .failed
+                    .entry(format!("{}/{id}", lesson.name))
+                    .or_default() += 1;
+            }
+        }
+    }
+
+    /// Writes the file.
+    pub fn save(&self) -> Result<()> {
+        let bytes = serde_json::to_vec_pretty(&self.failed).unwrap_or_default();
         write_atomic(&self.path, &bytes)
     }
 }

@@ -14,8 +14,9 @@ pub mod start;
 pub mod trace;
 pub mod watch;
 
-use crate::course::progress::HintLevels;
-use crate::course::{Course, Lesson};
+use crate::course::progress::{Attempts, ContentKeys, HintLevels, ProgressCache};
+use crate::course::status::Status;
+use crate::course::{Course, Exercise, Lesson};
 use crate::pipeline::report::LessonReport;
 
 /// `LESSON EXERCISE`, the pair `hint`, `solution` and `trace` take.
@@ -27,7 +28,50 @@ pub struct ExerciseArgs {
     pub exercise: String,
 }
 
+/// Counts this check's failures (see [`Attempts`]); call it once per check of the learner's
+/// files, before [`next_step`]. Failing to save is not an error: it only repeats advice.
+pub fn record_attempts(course: &Course, lesson: &Lesson, report: &LessonReport) {
+    let mut attempts = Attempts::load(course);
+    attempts.record(lesson, report.learner_verdicts());
+    let _ = attempts.save();
+}
+
+/// For the human view of a check that could not run some exercises (a compile error in
+/// another file): their last known verdicts, where the progress cache still has one for the
+/// current files, and the header's count with those passes in it. A compile error in one file
+/// should not look like lost progress in the others. Never for `--json`: the JSON says what
+/// this check found, nothing more.
+pub fn fill_last_known(
+    progress: &ProgressCache,
+    lesson: &Lesson,
+    keys: &ContentKeys,
+    report: &mut LessonReport,
+) {
+    if report.solution {
+        return;
+    }
+    for ex in report.exercises.iter_mut() {
+        if ex.status != Status::NotRun {
+            continue;
+        }
+        if let Some(manifest) = lesson.exercises.iter().find(|e| e.id == ex.id) {
+            ex.last_known = progress.status(lesson, manifest, keys);
+        }
+    }
+    report.passed = report
+        .exercises
+        .iter()
+        .filter(|e| e.status.is_pass() || e.last_known == Some(Status::Pass))
+        .count();
+}
+
 /// The one next step after a check of `lesson`.
+///
+/// For the exercise in focus it follows the learner: the first time it fails (they have not
+/// tried yet — it is still the stub, or they just started) the step is *what to read*: the
+/// exercise file, whose docs hold the task, and the lesson README's section about it. From the
+/// second failing check on, while hints remain, it offers the next hint; then it is back to
+/// editing. A compile error always comes first: nothing else can run until it is fixed.
 pub fn next_step(course: &Course, lesson: &Lesson, report: &LessonReport) -> Option<String> {
     if report.solution {
         return None;
@@ -36,11 +80,14 @@ pub fn next_step(course: &Course, lesson: &Lesson, report: &LessonReport) -> Opt
         Some(ex) => {
             let manifest = lesson.exercises.iter().find(|e| e.id == ex.id)?;
             let hints = HintLevels::load(course);
-            if ex.status == crate::course::status::Status::CompileError {
+            let tries = Attempts::load(course).failed(lesson, &ex.id);
+            if ex.status == Status::CompileError {
                 Some(format!(
                     "make {} compile, then run `cargo xtask check {}` again",
                     ex.file, lesson.name
                 ))
+            } else if tries <= 1 && hints.seen(lesson, manifest) == 0 {
+                Some(read_first(lesson, manifest, &ex.file))
             } else if hints.seen(lesson, manifest) < manifest.hints.len() {
                 Some(format!("cargo xtask hint {} {}", lesson.name, ex.id))
             } else {
@@ -51,6 +98,7 @@ pub fn next_step(course: &Course, lesson: &Lesson, report: &LessonReport) -> Opt
             }
         }
         None if report.exercises.len() < lesson.exercises.len() => {
+            // Only some exercises were checked and they pass: check the whole lesson.
             Some(format!("cargo xtask check {}", lesson.name))
         }
         None => {
@@ -63,5 +111,77 @@ pub fn next_step(course: &Course, lesson: &Lesson, report: &LessonReport) -> Opt
                 None => Some("that was the last lesson — well done".to_string()),
             }
         }
+    }
+}
+
+/// "Open the file, read the section": the step for an exercise not tried yet.
+fn read_first(lesson: &Lesson, ex: &Exercise, file: &str) -> String {
+    let readme = lesson.dir.join("README.md");
+    let section = std::fs::read_to_string(&readme)
+        .ok()
+        .and_then(|text| readme_section(&text, &ex.id));
+    let read = match section {
+        Some(title) => format!(" and \"{title}\" in {}", lesson.display_path("README.md")),
+        None if readme.is_file() => format!(" and {}", lesson.display_path("README.md")),
+        None => String::new(),
+    };
+    format!(
+        "open {file} and read the task in its doc comment{read};\n      then edit the file \
+         and run `cargo xtask check {}` again",
+        lesson.name
+    )
+}
+
+/// The README heading that best introduces exercise `id`: the first section (other than the
+/// exercise list) that names it, else the section that lists the exercises, else none.
+fn readme_section(text: &str, id: &str) -> Option<String> {
+    let mut sections: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(h) = line
+            .strip_prefix("## ")
+            .or_else(|| line.strip_prefix("### "))
+        {
+            sections.push((h.trim().to_string(), String::new()));
+        } else if let Some((_, body)) = sections.last_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    let names = |body: &str| body.contains(id);
+    let listing = |title: &str| title.to_lowercase().contains("exercise");
+    sections
+        .iter()
+        .find(|(title, body)| !listing(title) && names(body))
+        .or_else(|| {
+            sections
+                .iter()
+                .find(|(title, body)| listing(title) && names(body))
+        })
+        .or_else(|| sections.iter().find(|(title, _)| listing(title)))
+        .map(|(title, _)| title.replace('`', ""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readme_section_prefers_the_concept_over_the_list() {
+        let text = "# L\n## Intro\nnothing\n## Blocking\nsee `e05_block` here\n## Exercises\n| `e05_block` | x |\n| `e01_a` | y |\n";
+        assert_eq!(
+            readme_section(text, "e05_block").as_deref(),
+            Some("Blocking"),
+            "the section that explains an exercise is the one to read first"
+        );
+        assert_eq!(
+            readme_section(text, "e01_a").as_deref(),
+            Some("Exercises"),
+            "an exercise only the list names is pointed at the list"
+        );
+        assert_eq!(
+            readme_section("# L\n## Other\n", "e01_a"),
+            None,
+            "no section names it and there is no list: say nothing rather than guess"
+        );
     }
 }

@@ -36,13 +36,24 @@ pub struct Captured {
 ///
 /// Returns an error only when the process could not be started.
 pub fn run_captured(cmd: &mut Command, limit: Duration, cap: usize) -> std::io::Result<Captured> {
+    run_captured_with(cmd, limit, cap, |_| {})
+}
+
+/// [`run_captured`], also handing each line of stderr to `on_stderr` as it arrives (how a
+/// build's progress is shown while its output is still being captured).
+pub fn run_captured_with(
+    cmd: &mut Command,
+    limit: Duration,
+    cap: usize,
+    on_stderr: impl FnMut(&str) + Send + 'static,
+) -> std::io::Result<Captured> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let start = Instant::now();
     let mut child = cmd.spawn()?;
-    let out = child.stdout.take().map(|s| drain(s, cap));
-    let err = child.stderr.take().map(|s| drain(s, cap));
+    let out = child.stdout.take().map(|s| drain(s, cap, |_| {}));
+    let err = child.stderr.take().map(|s| drain(s, cap, on_stderr));
     let (status, timed_out) = match child.wait_timeout(limit)? {
         Some(status) => (Some(status), false),
         None => {
@@ -68,11 +79,18 @@ pub fn run_captured(cmd: &mut Command, limit: Duration, cap: usize) -> std::io::
 
 type Drain = thread::JoinHandle<(Vec<u8>, bool)>;
 
-fn drain(mut src: impl Read + Send + 'static, cap: usize) -> Drain {
+/// Reads `src` to its end on a thread, keeping the first `cap` bytes and passing every
+/// complete line (kept or not) to `on_line`.
+fn drain(
+    mut src: impl Read + Send + 'static,
+    cap: usize,
+    mut on_line: impl FnMut(&str) + Send + 'static,
+) -> Drain {
     thread::spawn(move || {
         let mut kept = Vec::new();
         let mut truncated = false;
         let mut buf = [0u8; 8192];
+        let mut partial: Vec<u8> = Vec::new();
         loop {
             match src.read(&mut buf) {
                 Ok(0) | Err(_) => break,
@@ -82,8 +100,20 @@ fn drain(mut src: impl Read + Send + 'static, cap: usize) -> Drain {
                         truncated = true;
                     }
                     kept.extend_from_slice(&buf[..n.min(room)]);
+                    partial.extend_from_slice(&buf[..n]);
+                    while let Some(end) = partial.iter().position(|b| *b == b'\n') {
+                        on_line(&String::from_utf8_lossy(&partial[..end]));
+                        partial.drain(..=end);
+                    }
+                    if partial.len() > 64 << 10 {
+                        // A "line" this long is not a progress line; do not hold on to it.
+                        partial.clear();
+                    }
                 }
             }
+        }
+        if !partial.is_empty() {
+            on_line(&String::from_utf8_lossy(&partial));
         }
         (kept, truncated)
     })

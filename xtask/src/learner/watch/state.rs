@@ -68,10 +68,12 @@ pub fn check_once(course: &Course, name: &str) -> Result<(Lesson, LessonReport)>
     let lesson = course.lesson(name)?;
     lesson.check_files()?;
     let keys = ContentKeys::of(&lesson);
-    let report = plan::run(&CheckPlan::course(course, &lesson, false))?;
+    let mut report = plan::run(&CheckPlan::course(course, &lesson, false))?;
     let mut progress = ProgressCache::load(course);
     progress.record(&lesson, report.learner_verdicts(), &keys);
     let _ = progress.save();
+    crate::learner::record_attempts(course, &lesson, &report);
+    crate::learner::fill_last_known(&progress, &lesson, &keys, &mut report);
     Ok((lesson, report))
 }
 
@@ -145,10 +147,12 @@ mod tests {
                     diagnostics: Vec::new(),
                     compile_summary: Vec::new(),
                     file: lesson.display_path(&ex.file),
+                    last_known: None,
                 })
                 .collect(),
             title: lesson.title.clone(),
             solution: false,
+            warnings: Vec::new(),
         };
         r.tally();
         r
