@@ -167,7 +167,9 @@ fn cli_for(edition: course::Edition) -> clap::Command {
         }
     }
     match edition {
-        course::Edition::Student => cmd.mut_subcommand("solution", |c| c.hide(true)),
+        course::Edition::Student => cmd
+            .mut_subcommand("solution", |c| c.hide(true))
+            .mut_subcommand("check", |c| c.mut_arg("solution", |a| a.hide(true))),
         course::Edition::SelfPaced => cmd.mut_subcommand("solution", |c| {
             c.about(
                 "Show the reference solution of an exercise once it passes (or with --give-up).",

@@ -18,7 +18,7 @@ use crate::term::Style;
 pub struct Args {
     /// Lesson: `lesson-02`, `02` or `2`.
     pub lesson: String,
-    /// Only this exercise (`e04_then`, `e04` or `4`).
+    /// Only this exercise (`e05_then`, `e05` or `5`).
     pub exercise: Option<String>,
     /// Check the reference solutions instead of your files.
     #[arg(long)]

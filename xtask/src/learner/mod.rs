@@ -24,7 +24,7 @@ use crate::pipeline::report::LessonReport;
 pub struct ExerciseArgs {
     /// Lesson: `lesson-02`, `02` or `2`.
     pub lesson: String,
-    /// Exercise: `e04_then`, `e04` or `4`.
+    /// Exercise: `e05_then`, `e05` or `5`.
     pub exercise: String,
 }
 

@@ -27,7 +27,7 @@ pub fn proof_student_edition(ctx: &VerifyCtx) -> Result<Vec<String>> {
     let work =
         tempfile::tempdir().map_err(|e| UserError::io("cannot create a temporary folder", e))?;
     let out = work.path().join("student");
-    let summary = export(course, &out, false)?;
+    let summary = export(course, &out, false, false)?;
     let mut problems = summary.leaks;
     let target = course.target_dir();
     let run = |cmd: &mut Command, what: &str, limit_secs: u64| -> Result<Captured> {
