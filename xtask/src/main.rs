@@ -216,7 +216,7 @@ fn relaunch_with_grading() -> i32 {
 /// A bug in the tool must still end in one readable line, not a backtrace.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let _ = crossterm::terminal::disable_raw_mode();
+        term::raw::restore();
         let msg = info
             .payload()
             .downcast_ref::<&str>()

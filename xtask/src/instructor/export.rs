@@ -534,7 +534,12 @@ mod tests {
             plain.contains("cargo xtask check 02") && plain.contains("Student edition"),
             "the learner's part and a word on the edition stay:\n{plain}"
         );
-        for gone in ["verify", "solution 02", "For instructors", "cargo xtask grade"] {
+        for gone in [
+            "verify",
+            "solution 02",
+            "For instructors",
+            "cargo xtask grade",
+        ] {
             assert!(
                 !plain.contains(gone),
                 "the student edition's README must not offer `{gone}`, which does not work there:\n{plain}"

@@ -141,7 +141,7 @@ const FOCUS_LINES: usize = 14;
 fn line_width() -> usize {
     use std::io::IsTerminal;
     if std::io::stdout().is_terminal()
-        && let Ok((cols, _)) = crossterm::terminal::size()
+        && let Some(cols) = crate::term::raw::columns()
     {
         return usize::from(cols).saturating_sub(10).clamp(50, 150);
     }
