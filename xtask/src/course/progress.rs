@@ -240,8 +240,8 @@ impl Attempts {
             .unwrap_or(0)
     }
 
-    /// Counts one more check of the learner's files: every exercise that did not pass (and was
-    /// run or failed to compile) gets one more failing check.
+    /// Counts one more failing check for each `(exercise, status)` given that did not pass
+    /// (and was run or failed to compile).
     pub fn record<'a>(
         &mut self,
         lesson: &Lesson,

@@ -28,11 +28,16 @@ pub struct ExerciseArgs {
     pub exercise: String,
 }
 
-/// Counts this check's failures (see [`Attempts`]); call it once per check of the learner's
-/// files, before [`next_step`]. Failing to save is not an error: it only repeats advice.
+/// Counts this check's failure of the exercise in focus — the one the learner is working on
+/// (see [`Attempts`]); the others failing too says nothing about tries. Call it once per check
+/// of the learner's files, before [`next_step`]. Failing to save is not an error: it only
+/// repeats advice.
 pub fn record_attempts(course: &Course, lesson: &Lesson, report: &LessonReport) {
+    let Some(focus) = report.focus().filter(|_| !report.solution) else {
+        return;
+    };
     let mut attempts = Attempts::load(course);
-    attempts.record(lesson, report.learner_verdicts());
+    attempts.record(lesson, [(focus.id.as_str(), focus.status)]);
     let _ = attempts.save();
 }
 

@@ -89,7 +89,7 @@ impl BuildProgress {
                  minutes, later ones seconds)",
                 self.package
             );
-        } else if s.announced && s.compiled % PLAIN_EVERY == 0 {
+        } else if s.announced && s.compiled.is_multiple_of(PLAIN_EVERY) {
             eprintln!(
                 "building {}: {} crates compiled ({} s), now {name}",
                 self.package,
