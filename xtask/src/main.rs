@@ -113,8 +113,8 @@ fn main() {
     let verb = std::env::args().nth(1).unwrap_or_default();
     if GRADING_VERBS.contains(&verb.as_str()) && edition != course::Edition::Instructor {
         eprintln!(
-            "error: `cargo xtask {verb}` is an instructor's verb; this student edition has no \
-             hidden tests or mistakes to work on\n  help: run `cargo xtask --help` for what works here"
+            "error: `cargo xtask {verb}` needs the instructor edition; this student edition has \
+             no hidden tests or mistakes (`cargo xtask --help` lists what works here)"
         );
         std::process::exit(2);
     }

@@ -68,7 +68,10 @@ pub fn check_once(course: &Course, name: &str) -> Result<(Lesson, LessonReport)>
     let lesson = course.lesson(name)?;
     lesson.check_files()?;
     let keys = ContentKeys::of(&lesson);
-    let mut report = plan::run(&CheckPlan::course(course, &lesson, false))?;
+    let mut plan = CheckPlan::course(course, &lesson, false);
+    // The spinner line sits under "checking…" and is erased before the report is drawn.
+    plan.build.progress = true;
+    let mut report = plan::run(&plan)?;
     let mut progress = ProgressCache::load(course);
     progress.record(&lesson, report.learner_verdicts(), &keys);
     let _ = progress.save();
