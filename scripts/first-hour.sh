@@ -53,6 +53,8 @@ fail() {
     exit 1
 }
 screen() { tmux capture-pane -p -J -t "$session" -S -200; }
+# show: print what the learner sees now (the end of it), for the record.
+show() { screen | grep -v '^$' | tail -n "${1:-30}" | sed 's/^/   | /'; }
 # wait_for SECONDS PATTERN: until the screen matches PATTERN (extended regex).
 wait_for() {
     local limit="$1" pattern="$2" start=$SECONDS
@@ -94,6 +96,7 @@ expect "lesson-01 · The mental model +0/6" "the first verdict shows lesson-01 a
 expect "next: open lesson-01/src/e01_lazy_futures.rs" "the first next step opens the exercise file"
 expect "README.md" "the first next step names the lesson's README section"
 refuse "next: cargo xtask hint" "a newcomer is sent to a hint before reading anything"
+show 24
 
 step "2. the edition speaks for itself"
 run cargo xtask --help
@@ -116,6 +119,7 @@ expect "✓ e01_lazy_futures" "e01 passes with its solution"
 expect "warning: lesson-01/src/e02_concurrent_awaits.rs:[0-9]+: unused import" \
     "the warning about the learner's own file is shown, with file and line"
 expect "next: open lesson-01/src/e02_concurrent_awaits.rs" "the next step reads e02 first"
+show 8
 
 step "4. a second failing check of e02: a hint"
 run cargo xtask check lesson-01
@@ -140,6 +144,7 @@ wait_for 300 "keys: h hint"
 echo 'fn broken( {' >>"$clone/lesson-01/src/e02_concurrent_awaits.rs"
 wait_for 300 "not run — last: passed"
 expect "lesson-01 · The mental model +1/6" "a compile error elsewhere keeps the header's last known passes"
+show 14
 tmux send-keys -t "$session" q
 wait_for 30 "\[exit 0\]"
 
