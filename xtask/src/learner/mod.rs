@@ -86,21 +86,24 @@ pub fn next_step(course: &Course, lesson: &Lesson, report: &LessonReport) -> Opt
             let manifest = lesson.exercises.iter().find(|e| e.id == ex.id)?;
             let hints = HintLevels::load(course);
             let tries = Attempts::load(course).failed(lesson, &ex.id);
-            if ex.status == Status::CompileError {
-                Some(format!(
+            let step = Step::choose(
+                ex.status,
+                tries,
+                hints.seen(lesson, manifest),
+                manifest.hints.len(),
+            );
+            Some(match step {
+                Step::Compile => format!(
                     "make {} compile, then run `cargo xtask check {}` again",
                     ex.file, lesson.name
-                ))
-            } else if tries <= 1 && hints.seen(lesson, manifest) == 0 {
-                Some(read_first(lesson, manifest, &ex.file))
-            } else if hints.seen(lesson, manifest) < manifest.hints.len() {
-                Some(format!("cargo xtask hint {} {}", lesson.name, ex.id))
-            } else {
-                Some(format!(
+                ),
+                Step::Read => read_first(lesson, manifest, &ex.file),
+                Step::Hint => format!("cargo xtask hint {} {}", lesson.name, ex.id),
+                Step::Edit => format!(
                     "edit {} and run `cargo xtask check {}` again",
                     ex.file, lesson.name
-                ))
-            }
+                ),
+            })
         }
         None if report.exercises.len() < lesson.exercises.len() => {
             // Only some exercises were checked and they pass: check the whole lesson.
@@ -115,6 +118,35 @@ pub fn next_step(course: &Course, lesson: &Lesson, report: &LessonReport) -> Opt
                 Some(next) => Some(format!("cargo xtask check {}", next.to_string_lossy())),
                 None => Some("that was the last lesson — well done".to_string()),
             }
+        }
+    }
+}
+
+/// The kinds of next step for the exercise in focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// It does not compile: fix that first.
+    Compile,
+    /// Not tried yet: open the file, read the lesson.
+    Read,
+    /// Tried: the next hint.
+    Hint,
+    /// Tried, every hint seen: keep editing.
+    Edit,
+}
+
+impl Step {
+    /// The step after a check where the exercise ended `status`, having failed `tries` checks
+    /// so far (this one included), with `seen` of its `total` hints shown.
+    fn choose(status: Status, tries: usize, seen: usize, total: usize) -> Step {
+        if status == Status::CompileError {
+            Step::Compile
+        } else if tries <= 1 && seen == 0 {
+            Step::Read
+        } else if seen < total {
+            Step::Hint
+        } else {
+            Step::Edit
         }
     }
 }
@@ -169,6 +201,76 @@ fn readme_section(text: &str, id: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_comes_before_hints_and_hints_before_editing() {
+        use Status::*;
+        let cases = [
+            (
+                Fail,
+                1,
+                0,
+                3,
+                Step::Read,
+                "a first failure sends the learner to read",
+            ),
+            (
+                Fail,
+                2,
+                0,
+                3,
+                Step::Hint,
+                "a second failing check offers the first hint",
+            ),
+            (
+                Timeout,
+                5,
+                2,
+                3,
+                Step::Hint,
+                "while hints remain, the next one is offered",
+            ),
+            (
+                Fail,
+                5,
+                3,
+                3,
+                Step::Edit,
+                "with every hint seen, the step is to edit",
+            ),
+            (
+                Fail,
+                1,
+                1,
+                3,
+                Step::Hint,
+                "a learner who already asked for a hint gets the next",
+            ),
+            (
+                Fail,
+                1,
+                0,
+                0,
+                Step::Read,
+                "an exercise without hints still says what to read",
+            ),
+            (
+                CompileError,
+                1,
+                0,
+                3,
+                Step::Compile,
+                "a compile error comes before anything",
+            ),
+        ];
+        for (status, tries, seen, total, want, why) in cases {
+            assert_eq!(
+                Step::choose(status, tries, seen, total),
+                want,
+                "{why} ({status:?}, {tries} failing checks, {seen}/{total} hints seen)"
+            );
+        }
+    }
 
     #[test]
     fn readme_section_prefers_the_concept_over_the_list() {
