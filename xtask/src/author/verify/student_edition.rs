@@ -2,8 +2,8 @@
 //!
 //! Why this file exists: `export` promises a copy of the course a learner can use and cannot
 //! cheat from. This proof holds it to both halves on the real course: it exports to a
-//! temporary folder, keeps the leak check's findings, compiles the exported tool (full and learner builds), and runs
-//! `check` on every exported lesson. It lives with the other proofs (not in `export`) so the
+//! temporary folder, keeps the leak check's findings, compiles the exported tool (its full and
+//! its learner build), and runs `check` on every exported lesson. It lives with the other proofs (not in `export`) so the
 //! instructor's code never has to know about `verify`.
 
 use std::process::Command;
