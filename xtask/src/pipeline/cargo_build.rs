@@ -15,12 +15,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use crate::error::{Result, UserError};
 use crate::pipeline::process;
+use crate::pipeline::progress::BuildProgress;
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -41,6 +43,9 @@ pub struct BuildRequest {
     pub env: Vec<(String, String)>,
     /// Give up on the build after this long.
     pub timeout: Duration,
+    /// Show the build's progress on stderr ([`crate::pipeline::progress`]): for a person
+    /// waiting on `check`, not for verify's or grading's many builds.
+    pub progress: bool,
 }
 
 impl BuildRequest {
@@ -55,6 +60,7 @@ impl BuildRequest {
             offline: false,
             env: Vec::new(),
             timeout: Duration::from_secs(20 * 60),
+            progress: false,
         }
     }
 
@@ -164,8 +170,19 @@ pub fn build(req: &BuildRequest) -> Result<BuildOutput> {
         cmd.env(k, v);
     }
     let cap = 256 << 20;
-    let out = process::run_captured(&mut cmd, req.timeout, cap)
-        .map_err(|e| UserError::io("cannot run cargo", e))?;
+    let out = if req.progress {
+        let shown = Arc::new(BuildProgress::start(&req.package));
+        let feed = Arc::clone(&shown);
+        let out = process::run_captured_with(&mut cmd, req.timeout, cap, move |l| feed.line(l));
+        // The reader thread (and with it `feed`) is gone once the child's stderr closed.
+        if let Ok(shown) = Arc::try_unwrap(shown) {
+            shown.finish();
+        }
+        out
+    } else {
+        process::run_captured(&mut cmd, req.timeout, cap)
+    }
+    .map_err(|e| UserError::io("cannot run cargo", e))?;
     if out.timed_out {
         return Err(UserError::new(
             format!(

@@ -14,6 +14,7 @@
 //! * [`attribution`]: which exercise a compile error belongs to;
 //! * [`runner`]: one process per test, a time limit each, a few at a time;
 //! * [`process`]: child processes with captured, capped output; `which`;
+//! * [`progress`]: what a person sees while a lesson builds;
 //! * [`report`]: the lesson report, for humans and as JSON.
 
 pub mod attribution;
@@ -21,5 +22,6 @@ pub mod cargo_build;
 pub mod overlay;
 pub mod plan;
 pub mod process;
+pub mod progress;
 pub mod report;
 pub mod runner;
