@@ -1,0 +1,10 @@
+//! # Lesson 09 — Composing futures
+//!
+//! `join!`, `select!` and their relatives run several futures inside one task. They are where
+//! cancellation first bites: a `select!` drops every branch that lost, and a future dropped at an
+//! `.await` simply stops there, with whatever it had half done. You write a fail-fast join, a
+//! `select!` loop that keeps one future alive across iterations, and a frame reader that survives
+//! being cancelled. Read `README.md` first; each module below is one exercise, in order.
+
+#[cfg_attr(feature = "solution", path = "../solutions/e01_try_join.rs")]
+pub mod e01_try_join;
