@@ -135,3 +135,162 @@ mod e01_try_join {
         }
     }
 }
+
+mod e02_select_loop {
+    use super::*;
+    use lesson_09::e02_select_loop::*;
+    use shared::Harness;
+    use shared::testing::{assert_about, finishes};
+    use tokio::sync::{mpsc, oneshot};
+    use tokio::time::{Instant, sleep, sleep_until};
+
+    async fn run(
+        left: mpsc::Receiver<String>,
+        right: mpsc::Receiver<String>,
+        shutdown: oneshot::Receiver<()>,
+        limit: Duration,
+    ) -> Run {
+        let run = Harness::new()
+            .named("collect")
+            .max_polls(2000)
+            .run(collect(left, right, shutdown, limit));
+        let done = finishes("collect", run).await;
+        Run {
+            got: done.output,
+            polls: done.polls,
+        }
+    }
+
+    struct Run {
+        got: Collected,
+        polls: u64,
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_shutdown_mid_stream_stops_at_once() {
+        let t0 = Instant::now();
+        let (tx, left) = mpsc::channel(64);
+        tokio::spawn(async move {
+            for i in 0.. {
+                sleep(ms(10)).await;
+                if tx.send(format!("m{i}")).await.is_err() {
+                    return;
+                }
+            }
+        });
+        let (_tx2, right) = mpsc::channel(1);
+        let (stop, shutdown) = oneshot::channel();
+        tokio::spawn(async move {
+            sleep(ms(35)).await;
+            let _ = stop.send(());
+        });
+        let out = run(left, right, shutdown, ms(10_000)).await;
+        assert_eq!(
+            (out.got.stop, out.got.messages.len()),
+            (Stop::Shutdown, 3),
+            "messages at 10, 20, 30 ms and a shutdown at 35 ms: three messages, Stop::Shutdown"
+        );
+        assert_about("the shutdown at 35 ms", t0.elapsed(), ms(35));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn time_up_while_everything_is_quiet_costs_few_polls() {
+        let t0 = Instant::now();
+        let (_l, left) = mpsc::channel(1);
+        let (_r, right) = mpsc::channel(1);
+        let (_s, shutdown) = oneshot::channel();
+        let out = run(left, right, shutdown, ms(250)).await;
+        assert_eq!(
+            out.got,
+            Collected {
+                messages: vec![],
+                stop: Stop::TimeUp
+            },
+            "nothing happens for 250 ms: Stop::TimeUp with no messages"
+        );
+        assert_about("the 250 ms limit", t0.elapsed(), ms(250));
+        assert!(
+            out.polls <= 4,
+            "nothing happened but the timer: collect should be polled about twice (start, time \
+             up), not {} times. Wait on the timer instead of checking it in a loop",
+            out.polls
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_limit_counts_from_the_start_not_from_the_last_message() {
+        // Messages in bursts with gaps shorter than the limit: a restarted timer never fires.
+        let t0 = Instant::now();
+        let (tx, left) = mpsc::channel(64);
+        tokio::spawn(async move {
+            for at in [5u64, 40, 75, 110, 145, 180] {
+                sleep_until(t0 + ms(at)).await;
+                let _ = tx.send(format!("at {at}")).await;
+            }
+            sleep(ms(1000)).await;
+        });
+        let (rtx, right) = mpsc::channel(1);
+        drop(rtx);
+        let (_s, shutdown) = oneshot::channel();
+        let out = run(left, right, shutdown, ms(100)).await;
+        assert_eq!(
+            (out.got.stop, out.got.messages.len()),
+            (Stop::TimeUp, 3),
+            "a 100 ms limit and messages at 5, 40, 75, 110 ms: TimeUp at 100 ms after three \
+             messages (the limit is for the whole collection, made once before the loop)"
+        );
+        assert_about("the 100 ms limit", t0.elapsed(), ms(100));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn random_interleavings_keep_every_message_in_order() {
+        let mut dice = Dice(0x1234_5678_9abc_def1);
+        for round in 0..30 {
+            let t0 = Instant::now();
+            let mut plan: Vec<(u64, bool, String)> = (0..12)
+                .map(|i| (dice.roll(200) * 2 + 1, dice.roll(2) == 0, format!("m{i}")))
+                .collect();
+            plan.sort();
+            plan.dedup_by_key(|p| p.0);
+            let (ltx, left) = mpsc::channel(64);
+            let (rtx, right) = mpsc::channel(64);
+            let expected: Vec<String> = plan.iter().map(|p| p.2.clone()).collect();
+            tokio::spawn(async move {
+                for (at, to_left, text) in plan {
+                    sleep_until(t0 + ms(at)).await;
+                    let tx = if to_left { &ltx } else { &rtx };
+                    let _ = tx.send(text).await;
+                }
+            });
+            let (_s, shutdown) = oneshot::channel();
+            let out = run(left, right, shutdown, ms(5000)).await;
+            assert_eq!(
+                out.got,
+                Collected {
+                    messages: expected,
+                    stop: Stop::Closed
+                },
+                "round {round}: every message of both channels, in arrival order, then Closed"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn shutdown_wins_against_a_ready_timer_and_messages() {
+        for round in 0..24 {
+            let (ltx, left) = mpsc::channel(4);
+            let _ = ltx.try_send("waiting".to_string());
+            let (_r, right) = mpsc::channel(1);
+            let (stop, shutdown) = oneshot::channel();
+            let _ = stop.send(());
+            let out = run(left, right, shutdown, ms(0)).await;
+            assert!(
+                out.got.stop != Stop::Closed && out.got.messages.is_empty(),
+                "round {round}: a shutdown sent before the start, a message waiting: no message \
+                 may be taken after a shutdown was sent (got {:?})",
+                out.got
+            );
+            drop(ltx);
+        }
+    }
+}

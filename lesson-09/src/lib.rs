@@ -8,3 +8,5 @@
 
 #[cfg_attr(feature = "solution", path = "../solutions/e01_try_join.rs")]
 pub mod e01_try_join;
+#[cfg_attr(feature = "solution", path = "../solutions/e02_select_loop.rs")]
+pub mod e02_select_loop;

@@ -127,3 +127,145 @@ mod e01_try_join {
         );
     }
 }
+
+mod e02_select_loop {
+    use super::*;
+    use lesson_09::e02_select_loop::*;
+    use shared::Harness;
+    use shared::testing::{assert_about, finishes};
+    use tokio::sync::{mpsc, oneshot};
+    use tokio::time::{Instant, sleep_until};
+
+    /// A producer task: sends each `(at_ms, text)` at that instant, then drops its sender.
+    fn producer(plan: Vec<(u64, &'static str)>) -> mpsc::Receiver<String> {
+        let (tx, rx) = mpsc::channel(64);
+        let t0 = Instant::now();
+        tokio::spawn(async move {
+            for (at, text) in plan {
+                sleep_until(t0 + ms(at)).await;
+                if tx.send(text.to_string()).await.is_err() {
+                    return;
+                }
+            }
+        });
+        rx
+    }
+
+    /// Runs `collect` under the harness (at most `max_polls` polls) and a time limit.
+    async fn run(
+        left: mpsc::Receiver<String>,
+        right: mpsc::Receiver<String>,
+        shutdown: oneshot::Receiver<()>,
+        limit: Duration,
+        max_polls: u64,
+    ) -> Collected {
+        let run = Harness::new()
+            .named("collect")
+            .max_polls(max_polls)
+            .run(collect(left, right, shutdown, limit));
+        finishes("collect", run).await.output
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn both_channels_closed_ends_the_collection_in_arrival_order() {
+        let t0 = Instant::now();
+        let left = producer(vec![(10, "L1"), (30, "L2")]);
+        let right = producer(vec![(20, "R1"), (40, "R2")]);
+        let (_keep, shutdown) = oneshot::channel();
+        let got = run(left, right, shutdown, ms(1000), 1000).await;
+        assert_eq!(
+            got,
+            Collected {
+                messages: vec!["L1".into(), "R1".into(), "L2".into(), "R2".into()],
+                stop: Stop::Closed
+            },
+            "messages from both channels in the order they arrived, then Stop::Closed when both \
+             producers are gone"
+        );
+        assert_about(
+            "the last producer leaves at 40 ms: that is when collect ends",
+            t0.elapsed(),
+            ms(40),
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_time_limit_holds_while_messages_keep_coming() {
+        let t0 = Instant::now();
+        let plan: Vec<(u64, &str)> = (1..=20).map(|i| (i * 10, "tick")).collect();
+        let left = producer(plan);
+        let (_tx, right) = mpsc::channel(1);
+        let (_keep, shutdown) = oneshot::channel();
+        let got = run(left, right, shutdown, ms(55), 1000).await;
+        assert_eq!(
+            (got.stop, got.messages.len()),
+            (Stop::TimeUp, 5),
+            "a message every 10 ms and a 55 ms limit: Stop::TimeUp after 5 messages. A timer \
+             made inside select! is new each turn, so every message restarts it; make it once \
+             before the loop and race it by reference"
+        );
+        assert_about("the 55 ms limit", t0.elapsed(), ms(55));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_shutdown_comes_before_waiting_messages() {
+        for round in 0..24 {
+            let (ltx, left) = mpsc::channel(8);
+            let (rtx, right) = mpsc::channel(8);
+            for i in 0..4 {
+                let _ = ltx.try_send(format!("left {i}"));
+                let _ = rtx.try_send(format!("right {i}"));
+            }
+            let (stop, shutdown) = oneshot::channel();
+            let _ = stop.send(());
+            let got = run(left, right, shutdown, ms(1000), 1000).await;
+            assert_eq!(
+                got,
+                Collected {
+                    messages: vec![],
+                    stop: Stop::Shutdown
+                },
+                "round {round}: the shutdown was sent before collect started, with messages \
+                 waiting in both channels: Stop::Shutdown and no message taken. select! picks a \
+                 random ready branch unless told `biased;` (shutdown first)"
+            );
+            drop((ltx, rtx));
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_dropped_shutdown_sender_is_not_a_shutdown() {
+        let left = producer(vec![(10, "a"), (20, "b")]);
+        let right = producer(vec![(15, "c")]);
+        let (gone, shutdown) = oneshot::channel::<()>();
+        drop(gone);
+        let got = run(left, right, shutdown, ms(1000), 1000).await;
+        assert_eq!(
+            got,
+            Collected {
+                messages: vec!["a".into(), "c".into(), "b".into()],
+                stop: Stop::Closed
+            },
+            "the shutdown sender was dropped without sending: nobody asked for a shutdown, so \
+             collect keeps going until the channels close (an Err from the oneshot means \"no \
+             shutdown can come\", not \"shut down\")"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_closed_channel_is_not_polled_in_a_loop() {
+        let (gone, left) = mpsc::channel::<String>(1);
+        drop(gone);
+        let right = producer(vec![(10, "x"), (20, "y"), (30, "z")]);
+        let (_keep, shutdown) = oneshot::channel();
+        let got = run(left, right, shutdown, ms(1000), 200).await;
+        assert_eq!(
+            got,
+            Collected {
+                messages: vec!["x".into(), "y".into(), "z".into()],
+                stop: Stop::Closed
+            },
+            "left closed at once, right sent three messages: those three, then Stop::Closed"
+        );
+    }
+}
