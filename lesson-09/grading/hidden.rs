@@ -96,9 +96,7 @@ mod e01_try_join {
             let t0 = Instant::now();
             let run = Harness::new().named("lookup_all").run(lookup_all(a, b, c));
             let out = finishes("lookup_all", run).await.output;
-            let first_err = (0..3)
-                .filter(|&i| fails[i])
-                .min_by_key(|&i| (times[i], i));
+            let first_err = (0..3).filter(|&i| fails[i]).min_by_key(|&i| (times[i], i));
             match first_err {
                 None => {
                     assert_eq!(
@@ -292,5 +290,151 @@ mod e02_select_loop {
             );
             drop(ltx);
         }
+    }
+}
+
+mod e03_cancel_safety {
+    use super::*;
+    use lesson_09::e03_cancel_safety::*;
+    use shared::Harness;
+    use shared::testing::finishes;
+    use tokio::io::{AsyncWriteExt, duplex};
+    use tokio::time::{Instant, sleep_until};
+
+    async fn read_all(
+        plan: Vec<(u64, Vec<u8>)>,
+        end_ms: u64,
+        every: u64,
+    ) -> std::io::Result<Report> {
+        let (mut tx, rx) = duplex(4096);
+        let t0 = Instant::now();
+        tokio::spawn(async move {
+            for (at, bytes) in plan {
+                sleep_until(t0 + ms(at)).await;
+                if tx.write_all(&bytes).await.is_err() {
+                    return;
+                }
+            }
+            sleep_until(t0 + ms(end_ms)).await;
+        });
+        let run = Harness::new()
+            .named("frames_with_heartbeat")
+            .run(frames_with_heartbeat(rx, ms(every)));
+        finishes("frames_with_heartbeat", run).await.output
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn random_frames_split_anywhere() {
+        let mut dice = Dice(0xdead_beef_cafe_f00d);
+        for round in 0..40 {
+            let frames: Vec<Vec<u8>> = (0..1 + dice.roll(6))
+                .map(|_| (0..dice.roll(40)).map(|_| dice.roll(256) as u8).collect())
+                .collect();
+            let mut bytes = Vec::new();
+            for f in &frames {
+                bytes.push(f.len() as u8);
+                bytes.extend_from_slice(f);
+            }
+            // Cut the stream into pieces at random places, sent at random instants.
+            let mut plan = Vec::new();
+            let (mut at, mut rest) = (0u64, &bytes[..]);
+            while !rest.is_empty() {
+                let take = (1 + dice.roll(8) as usize).min(rest.len());
+                plan.push((at, rest[..take].to_vec()));
+                rest = &rest[take..];
+                at += dice.roll(9);
+            }
+            let end = at + 1;
+            let every = 3 + dice.roll(5);
+            let report = match read_all(plan, end, every).await {
+                Ok(r) => r,
+                Err(e) => panic!(
+                    "round {round}: frames cut into pieces with heartbeats every {every} ms \
+                     between them failed with `{e}`: a half-read frame was lost when select! \
+                     dropped the read (cancel safety)"
+                ),
+            };
+            assert_eq!(
+                report.frames, frames,
+                "round {round}: every frame intact and in order, however its bytes were split"
+            );
+            let due = (end - 1) / every;
+            let on_time = report.beats.len() as u64 >= due
+                && report.beats.len() as u64 <= due + 1
+                && report.beats.iter().enumerate().all(|(k, b)| {
+                    let e = ms((k as u64 + 1) * every);
+                    *b >= e && *b <= e + ms(2)
+                });
+            assert!(
+                on_time,
+                "round {round}: a heartbeat every {every} ms until the end at {end} ms, each on \
+                 time; recorded {:?}",
+                report.beats
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn many_frames_in_one_write_are_all_reported() {
+        let mut bytes = Vec::new();
+        for i in 0..20u8 {
+            bytes.extend_from_slice(&[2, i, i]);
+        }
+        let report = read_all(vec![(0, bytes)], 7, 5).await;
+        let frames = match report {
+            Ok(r) => r.frames,
+            Err(e) => panic!(
+                "twenty whole frames in one write, then a clean end: Ok, got `{e}` (were frames \
+                 left in the buffer at the end of the stream?)"
+            ),
+        };
+        assert_eq!(
+            frames.len(),
+            20,
+            "twenty frames arrived in one read: all twenty are reported, none left behind"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_length_byte_with_nothing_after_it_is_an_error() {
+        let out = read_all(vec![(0, vec![1, 9, 3])], 12, 5).await;
+        match out {
+            Err(e) => assert_eq!(
+                e.kind(),
+                std::io::ErrorKind::UnexpectedEof,
+                "the stream ended right after a length byte: UnexpectedEof"
+            ),
+            Ok(r) => panic!(
+                "a frame announced (length 3) and the stream ended: UnexpectedEof, not Ok({r:?})"
+            ),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_frame_one_byte_at_a_time_slower_than_the_heartbeat() {
+        let body: Vec<u8> = (0..30).collect();
+        let mut plan = vec![(0u64, vec![30u8])];
+        plan.extend(
+            body.iter()
+                .enumerate()
+                .map(|(i, b)| (3 * (i as u64 + 1), vec![*b])),
+        );
+        let report = match read_all(plan, 101, 2).await {
+            Ok(r) => r,
+            Err(e) => panic!(
+                "a frame sent a byte every 3 ms with a heartbeat every 2 ms failed with `{e}`: \
+                 cancel safety"
+            ),
+        };
+        assert_eq!(
+            report.frames,
+            vec![body],
+            "one frame, a byte every 3 ms, heartbeats every 2 ms: the frame arrives whole"
+        );
+        assert_eq!(
+            report.beats.len(),
+            50,
+            "a heartbeat every 2 ms until the end at 101 ms: 50 heartbeats (at 2..=100 ms)"
+        );
     }
 }

@@ -10,3 +10,5 @@
 pub mod e01_try_join;
 #[cfg_attr(feature = "solution", path = "../solutions/e02_select_loop.rs")]
 pub mod e02_select_loop;
+#[cfg_attr(feature = "solution", path = "../solutions/e03_cancel_safety.rs")]
+pub mod e03_cancel_safety;

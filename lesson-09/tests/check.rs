@@ -68,7 +68,9 @@ mod e01_try_join {
         let run = Harness::new()
             .named("lookup_all")
             .run(poll_fn(|cx| all.as_mut().poll(cx)));
-        let out = finishes("lookup_all with a failing lookup", run).await.output;
+        let out = finishes("lookup_all with a failing lookup", run)
+            .await
+            .output;
         assert_eq!(
             out,
             Err("orders failed"),
@@ -267,5 +269,140 @@ mod e02_select_loop {
             },
             "left closed at once, right sent three messages: those three, then Stop::Closed"
         );
+    }
+}
+
+mod e03_cancel_safety {
+    use super::*;
+    use lesson_09::e03_cancel_safety::*;
+    use shared::Harness;
+    use shared::testing::finishes;
+    use tokio::io::{AsyncWriteExt, DuplexStream, duplex};
+    use tokio::time::{Instant, sleep_until};
+
+    /// The reading end of a stream whose writer sends each `(at_ms, bytes)` at that instant and
+    /// closes the stream at `end_ms`.
+    fn stream(plan: Vec<(u64, Vec<u8>)>, end_ms: u64) -> DuplexStream {
+        let (mut tx, rx) = duplex(1024);
+        let t0 = Instant::now();
+        tokio::spawn(async move {
+            for (at, bytes) in plan {
+                sleep_until(t0 + ms(at)).await;
+                if tx.write_all(&bytes).await.is_err() {
+                    return;
+                }
+            }
+            sleep_until(t0 + ms(end_ms)).await;
+        });
+        rx
+    }
+
+    async fn read_all(rx: DuplexStream, every: u64) -> std::io::Result<Report> {
+        let run = Harness::new()
+            .named("frames_with_heartbeat")
+            .run(frames_with_heartbeat(rx, ms(every)));
+        finishes("frames_with_heartbeat", run).await.output
+    }
+
+    /// Asserts heartbeats at every, 2 every, ... up to `count`, each within a timer tick or two.
+    fn assert_beats(what: &str, beats: &[Duration], every: u64, count: u64) {
+        let expected: Vec<Duration> = (1..=count).map(|k| ms(k * every)).collect();
+        let on_time = beats.len() == expected.len()
+            && beats
+                .iter()
+                .zip(&expected)
+                .all(|(b, e)| *b >= *e && *b <= *e + ms(2));
+        assert!(
+            on_time,
+            "{what}: heartbeats due at {expected:?}, recorded at {beats:?}. A heartbeat every \
+             {every} ms, on time, also while a frame is half read"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn whole_frames_and_heartbeats() {
+        let rx = stream(vec![(0, b"\x03abc\x01z".to_vec())], 15);
+        let report = read_all(rx, 10).await;
+        let report = match report {
+            Ok(r) => r,
+            Err(e) => panic!("two whole frames then a clean end: Ok(report), got the error {e}"),
+        };
+        assert_eq!(
+            report.frames,
+            vec![b"abc".to_vec(), b"z".to_vec()],
+            "two frames sent in one write: both, in order"
+        );
+        assert_beats("the stream ends at 15 ms", &report.beats, 10, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_frame_split_around_a_heartbeat_arrives_intact() {
+        let rx = stream(
+            vec![
+                (0, b"\x03ab".to_vec()),
+                (25, b"c".to_vec()),
+                (30, b"\x02xy".to_vec()),
+            ],
+            45,
+        );
+        let report = match read_all(rx, 10).await {
+            Ok(r) => r,
+            Err(e) => panic!(
+                "cancel safety: a frame arrived in two parts with heartbeats between them, and \
+                 the reader failed with `{e}`: the first part was lost when select! dropped a \
+                 half-done read (read_exact keeps its bytes inside the future), so a data byte \
+                 was then read as a length. Keep the partial frame outside the future select! \
+                 drops"
+            ),
+        };
+        assert_eq!(
+            report.frames,
+            vec![b"abc".to_vec(), b"xy".to_vec()],
+            "cancel safety: \"ab\" at 0 ms and \"c\" at 25 ms make one frame \"abc\", whatever \
+             heartbeats came between"
+        );
+        assert_beats("the stream ends at 45 ms", &report.beats, 10, 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn heartbeats_keep_time_while_a_frame_trickles_in() {
+        let plan = b"\x05hello"
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (i as u64 * 7, vec![*b]))
+            .collect();
+        let rx = stream(plan, 52);
+        let report = match read_all(rx, 10).await {
+            Ok(r) => r,
+            Err(e) => panic!("a frame sent a byte every 7 ms then a clean end: Ok, got `{e}`"),
+        };
+        assert_eq!(
+            report.frames,
+            vec![b"hello".to_vec()],
+            "a frame sent one byte every 7 ms arrives whole"
+        );
+        assert_beats(
+            "a frame trickling in from 0 to 35 ms, the stream ending at 52 ms",
+            &report.beats,
+            10,
+            5,
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_cut_mid_frame_is_an_error() {
+        let rx = stream(vec![(0, b"\x01k\x04ab".to_vec())], 5);
+        let out = read_all(rx, 100).await;
+        match out {
+            Err(e) => assert_eq!(
+                e.kind(),
+                std::io::ErrorKind::UnexpectedEof,
+                "a stream that ends in the middle of a frame: an error of kind UnexpectedEof"
+            ),
+            Ok(r) => panic!(
+                "the stream ended two bytes into a four-byte frame: that is an UnexpectedEof \
+                 error, not Ok({r:?}) with the truncated frame silently dropped"
+            ),
+        }
     }
 }
