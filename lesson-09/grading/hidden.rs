@@ -438,3 +438,142 @@ mod e03_cancel_safety {
         );
     }
 }
+
+mod e04_bounded {
+    use super::*;
+    use lesson_09::e04_bounded::*;
+    use shared::testing::{assert_about, finishes};
+    use shared::{Harness, Probe};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::time::{Instant, sleep};
+
+    /// When each job would finish with `limit` slots, refilled at once, in the given order.
+    fn simulate(durations: &[u64], limit: usize) -> Vec<u64> {
+        let mut slots = vec![0u64; limit];
+        durations
+            .iter()
+            .map(|d| {
+                let (i, free_at) = slots
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .min_by_key(|&(i, t)| (t, i))
+                    .unwrap_or((0, 0));
+                slots[i] = free_at + d;
+                slots[i]
+            })
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn random_loads_match_a_simulation() {
+        let mut dice = Dice(0x0bad_5eed_1234_4321);
+        for round in 0..30 {
+            let n = 1 + dice.roll(15) as usize;
+            let limit = 1 + dice.roll(5) as usize;
+            let durations: Vec<u64> = (0..n).map(|_| 1 + dice.roll(40)).collect();
+            let ends = simulate(&durations, limit);
+            let (live, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+            let t0 = Instant::now();
+            let jobs: Vec<_> = durations
+                .iter()
+                .enumerate()
+                .map(|(id, &d)| {
+                    let (live, most) = (live.clone(), most.clone());
+                    async move {
+                        let now = live.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        sleep(ms(d)).await;
+                        live.fetch_sub(1, Ordering::SeqCst);
+                        (id, t0.elapsed())
+                    }
+                })
+                .collect();
+            let run = Harness::new()
+                .named("run_bounded")
+                .run(run_bounded(jobs, limit));
+            let out = finishes("run_bounded", run).await.output;
+            assert!(
+                most.load(Ordering::SeqCst) <= limit,
+                "round {round}: limit {limit}, but {} jobs ran at once",
+                most.load(Ordering::SeqCst)
+            );
+            assert_eq!(out.len(), n, "round {round}: one result per job");
+            for (id, at) in &out {
+                assert_virtual_end(round, *id, *at, ends[*id], limit, &durations);
+            }
+            assert!(
+                out.windows(2).all(|w| w[0].1 <= w[1].1),
+                "round {round}: results in completion order; got (job, end) {out:?}"
+            );
+        }
+    }
+
+    fn assert_virtual_end(round: u32, id: usize, at: Duration, end: u64, limit: usize, d: &[u64]) {
+        let ok = at >= ms(end) && at <= ms(end) + ms(3);
+        assert!(
+            ok,
+            "round {round}: jobs {d:?} ms with limit {limit}, each started in order the moment a \
+             slot frees up: job {id} should end at {end} ms, it ended at {at:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_limit_above_the_job_count_starts_all_at_once() {
+        let t0 = Instant::now();
+        let jobs: Vec<_> = (0..5u64)
+            .map(|i| async move {
+                sleep(ms(50 - 10 * i)).await;
+                i
+            })
+            .collect();
+        let run = Harness::new()
+            .named("run_bounded")
+            .run(run_bounded(jobs, 100));
+        let out = finishes("run_bounded(5 jobs, 100)", run).await.output;
+        assert_eq!(
+            out,
+            vec![4, 3, 2, 1, 0],
+            "completion order: the shortest job first"
+        );
+        assert_about(
+            "all five at once: as long as the longest",
+            t0.elapsed(),
+            ms(50),
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_jobs_is_an_empty_answer() {
+        let jobs: Vec<std::future::Ready<u8>> = Vec::new();
+        let run = Harness::new()
+            .named("run_bounded")
+            .run(run_bounded(jobs, 3));
+        let out = finishes("run_bounded(no jobs)", run).await.output;
+        assert!(out.is_empty(), "no jobs: an empty Vec, at once");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn many_jobs_few_polls() {
+        let (jobs, handles): (Vec<_>, Vec<_>) = (0..200u64)
+            .map(|i| {
+                Probe::new(&format!("job {i}"), async move {
+                    sleep(ms(1 + i % 37)).await;
+                    i
+                })
+            })
+            .unzip();
+        let run = Harness::new()
+            .named("run_bounded")
+            .run(run_bounded(jobs, 50));
+        let done = finishes("run_bounded(200 jobs, 50)", run).await;
+        assert_eq!(done.output.len(), 200, "200 results");
+        let total: u64 = handles.iter().map(|h| h.polls()).sum();
+        assert!(
+            total <= 3 * 200,
+            "per-child wakers: 200 jobs that each sleep once need about 400 polls in all; they \
+             got {total}. Only the job whose waker fired should be polled again"
+        );
+    }
+}

@@ -12,3 +12,5 @@ pub mod e01_try_join;
 pub mod e02_select_loop;
 #[cfg_attr(feature = "solution", path = "../solutions/e03_cancel_safety.rs")]
 pub mod e03_cancel_safety;
+#[cfg_attr(feature = "solution", path = "../solutions/e04_bounded.rs")]
+pub mod e04_bounded;

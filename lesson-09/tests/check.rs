@@ -406,3 +406,133 @@ mod e03_cancel_safety {
         }
     }
 }
+
+mod e04_bounded {
+    use super::*;
+    use lesson_09::e04_bounded::*;
+    use shared::testing::{assert_about, finishes};
+    use shared::{Harness, Probe, ProbeHandle};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+    use tokio::time::{Instant, sleep};
+
+    /// What the jobs of one test saw: how many were in flight, the most at once, when each began.
+    #[derive(Default)]
+    struct Seen {
+        in_flight: usize,
+        most: usize,
+        started: Vec<(usize, Duration)>,
+    }
+
+    /// Job `id`: sleeps `dur` ms, counting itself in flight meanwhile, and returns `id`.
+    fn job(
+        id: usize,
+        dur: u64,
+        seen: &Arc<Mutex<Seen>>,
+        t0: Instant,
+    ) -> (Probe<impl Future<Output = usize>>, ProbeHandle) {
+        let seen = seen.clone();
+        Probe::new(&format!("job {id}"), async move {
+            {
+                let mut s = seen.lock().unwrap_or_else(|p| p.into_inner());
+                s.in_flight += 1;
+                s.most = s.most.max(s.in_flight);
+                s.started.push((id, t0.elapsed()));
+            }
+            sleep(ms(dur)).await;
+            seen.lock().unwrap_or_else(|p| p.into_inner()).in_flight -= 1;
+            id
+        })
+    }
+
+    use std::future::Future;
+
+    #[tokio::test(start_paused = true)]
+    async fn two_at_a_time_refilled_at_once_results_as_they_finish() {
+        let t0 = Instant::now();
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let durations = [50, 10, 45, 12, 30, 21];
+        let jobs: Vec<_> = durations
+            .iter()
+            .enumerate()
+            .map(|(id, d)| job(id, *d, &seen, t0).0)
+            .collect();
+        let run = Harness::new()
+            .named("run_bounded")
+            .run(run_bounded(jobs, 2));
+        let out = finishes("run_bounded(6 jobs, 2)", run).await.output;
+        let s = seen.lock().unwrap_or_else(|p| p.into_inner());
+        assert!(
+            s.most <= 2,
+            "at most `limit` in flight: with limit 2, {} jobs ran at once",
+            s.most
+        );
+        let starts: Vec<(usize, u64)> = s
+            .started
+            .iter()
+            .map(|(id, at)| (*id, at.as_millis() as u64))
+            .collect();
+        assert_eq!(
+            starts,
+            vec![(0, 0), (1, 0), (2, 10), (3, 50), (4, 55), (5, 62)],
+            "jobs of 50, 10, 45, 12, 30, 21 ms, two at a time: each job starts, in the given \
+             order, the moment a slot frees up (job, start ms). Starting a whole batch only when \
+             the last one is done wastes the free slot"
+        );
+        assert_eq!(
+            out,
+            vec![1, 0, 2, 3, 5, 4],
+            "results in completion order: job 1 ends at 10 ms, 0 at 50, 2 at 55, 3 at 62, 5 at \
+             83, 4 at 85 (not the given order)"
+        );
+        assert_about("the last job ends at 85 ms", t0.elapsed(), ms(85));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn only_the_job_that_woke_is_polled_again() {
+        let t0 = Instant::now();
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let (jobs, handles): (Vec<_>, Vec<_>) = (0..8)
+            .map(|id| job(id, 10 * (id as u64 + 1), &seen, t0))
+            .unzip();
+        let run = Harness::new()
+            .named("run_bounded")
+            .run(run_bounded(jobs, 8));
+        let out = finishes("run_bounded(8 jobs, 8)", run).await.output;
+        assert_eq!(
+            out,
+            (0..8).collect::<Vec<_>>(),
+            "jobs of 10, 20, ... 80 ms finish in order"
+        );
+        let polls: Vec<u64> = handles.iter().map(|h| h.polls()).collect();
+        assert!(
+            polls.iter().all(|&p| p <= 3),
+            "per-child wakers: each job sleeps once, so it needs two polls (start, timer fired); \
+             polled {polls:?}. Polling every job whenever any one wakes is what lesson 02's Join \
+             does; a FuturesUnordered polls only the job whose waker fired"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn one_at_a_time_is_a_queue() {
+        let t0 = Instant::now();
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let jobs: Vec<_> = [30, 10, 20]
+            .iter()
+            .enumerate()
+            .map(|(id, d)| job(id, *d, &seen, t0).0)
+            .collect();
+        let run = Harness::new()
+            .named("run_bounded")
+            .run(run_bounded(jobs, 1));
+        let out = finishes("run_bounded(3 jobs, 1)", run).await.output;
+        assert_eq!(
+            out,
+            vec![0, 1, 2],
+            "limit 1: the jobs run one after another"
+        );
+        let most = seen.lock().unwrap_or_else(|p| p.into_inner()).most;
+        assert!(most == 1, "limit 1: {most} jobs ran at once");
+        assert_about("30 + 10 + 20 ms one at a time", t0.elapsed(), ms(60));
+    }
+}
