@@ -577,3 +577,101 @@ mod e04_bounded {
         );
     }
 }
+
+mod e05_first_ok {
+    use super::*;
+    use lesson_09::e05_first_ok::*;
+    use shared::testing::{assert_about, finishes, poll_with};
+    use shared::wakers::noop_waker;
+    use shared::{Harness, Probe};
+    use std::future::pending;
+    use tokio::time::{Instant, sleep};
+
+    #[tokio::test(start_paused = true)]
+    async fn the_first_poll_starts_every_replica() {
+        let (replicas, handles): (Vec<_>, Vec<_>) = (0..5)
+            .map(|i| Probe::new(&format!("replica {i}"), pending::<Result<u8, u8>>()))
+            .unzip();
+        let mut race = Box::pin(first_ok(replicas));
+        assert!(
+            poll_with(&mut race, &noop_waker()).is_pending(),
+            "five replicas that never answer: Pending"
+        );
+        let polls: Vec<u64> = handles.iter().map(|h| h.polls()).collect();
+        assert!(
+            polls.iter().all(|&p| p == 1),
+            "a race, not a failover: the first poll starts every replica once; polls {polls:?}"
+        );
+        drop(race);
+        assert!(
+            handles.iter().all(|h| h.is_dropped()),
+            "dropping first_ok drops every replica"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_replicas_is_an_empty_error() {
+        let none: Vec<std::future::Ready<Result<u8, u8>>> = Vec::new();
+        let run = Harness::new().named("first_ok").run(first_ok(none));
+        let out = finishes("first_ok of no replicas", run).await.output;
+        assert_eq!(out, Err(vec![]), "no replicas: Err(vec![]) at once");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn random_races() {
+        let mut dice = Dice(0x5eed_0ff1_c357_0001);
+        for round in 0..40 {
+            let n = 1 + dice.roll(6) as usize;
+            let times: Vec<u64> = (0..n).map(|_| 1 + dice.roll(60)).collect();
+            let good: Vec<bool> = (0..n).map(|_| dice.roll(3) == 0).collect();
+            let (replicas, handles): (Vec<_>, Vec<_>) = (0..n)
+                .map(|i| {
+                    let (t, ok) = (times[i], good[i]);
+                    Probe::new(&format!("replica {i}"), async move {
+                        sleep(ms(t)).await;
+                        if ok { Ok(t) } else { Err(i) }
+                    })
+                })
+                .unzip();
+            let t0 = Instant::now();
+            let mut race = Box::pin(first_ok(replicas));
+            let run = Harness::new()
+                .named("first_ok")
+                .run(std::future::poll_fn(|cx| race.as_mut().poll(cx)));
+            let out = finishes("first_ok", run).await.output;
+            let fastest_ok = (0..n).filter(|&i| good[i]).map(|i| times[i]).min();
+            match fastest_ok {
+                Some(t) => {
+                    assert_eq!(
+                        out,
+                        Ok(t),
+                        "round {round}: replicas {times:?} ms, good {good:?}: the first Ok wins"
+                    );
+                    assert_about(&format!("round {round}: the first Ok"), t0.elapsed(), ms(t));
+                    let unfinished_kept = (0..n)
+                        .filter(|&i| times[i] > t && !handles[i].is_dropped())
+                        .count();
+                    assert!(
+                        unfinished_kept == 0,
+                        "round {round}: {unfinished_kept} slower replicas were not dropped when \
+                         the winner was returned (cancellation)"
+                    );
+                }
+                None => {
+                    assert_eq!(
+                        out,
+                        Err((0..n).collect::<Vec<_>>()),
+                        "round {round}: every replica failed: all errors, in the replicas' order"
+                    );
+                    let last = *times.iter().max().unwrap_or(&0);
+                    assert_about(
+                        &format!("round {round}: the last failure"),
+                        t0.elapsed(),
+                        ms(last),
+                    );
+                }
+            }
+            drop(race);
+        }
+    }
+}

@@ -14,3 +14,5 @@ pub mod e02_select_loop;
 pub mod e03_cancel_safety;
 #[cfg_attr(feature = "solution", path = "../solutions/e04_bounded.rs")]
 pub mod e04_bounded;
+#[cfg_attr(feature = "solution", path = "../solutions/e05_first_ok.rs")]
+pub mod e05_first_ok;

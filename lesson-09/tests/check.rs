@@ -536,3 +536,111 @@ mod e04_bounded {
         assert_about("30 + 10 + 20 ms one at a time", t0.elapsed(), ms(60));
     }
 }
+
+mod e05_first_ok {
+    use super::*;
+    use lesson_09::e05_first_ok::*;
+    use shared::testing::{assert_about, finishes};
+    use shared::{Harness, Probe, ProbeHandle};
+    use std::future::{Future, poll_fn};
+    use tokio::time::{Instant, sleep};
+
+    type Answer = Result<&'static str, &'static str>;
+
+    /// Replica `name`: answers `result` after `after` ms, or never when `after` is None.
+    fn replica(
+        name: &str,
+        after: Option<u64>,
+        result: Answer,
+    ) -> (
+        Probe<impl Future<Output = Answer> + Send + 'static>,
+        ProbeHandle,
+    ) {
+        Probe::new(name, async move {
+            match after {
+                Some(t) => sleep(ms(t)).await,
+                None => std::future::pending::<()>().await,
+            }
+            result
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_first_ok_wins_and_the_others_are_dropped() {
+        let t0 = Instant::now();
+        let (r0, h0) = replica("replica 0", Some(5), Err("0 is down"));
+        let (r1, h1) = replica("replica 1", Some(20), Ok("from 1"));
+        let (r2, h2) = replica("replica 2", Some(30), Ok("from 2"));
+        let (r3, h3) = replica("replica 3", None, Ok("never"));
+        let mut race = Box::pin(first_ok(vec![r0, r1, r2, r3]));
+        let run = Harness::new()
+            .named("first_ok")
+            .run(poll_fn(|cx| race.as_mut().poll(cx)));
+        let out = finishes("first_ok of four replicas", run).await.output;
+        assert_eq!(
+            out,
+            Ok("from 1"),
+            "replica 0 fails at 5 ms, replica 1 answers Ok at 20 ms: the first Ok wins, an \
+             earlier error does not"
+        );
+        assert_about(
+            "the race: replica 1's Ok at 20 ms is returned at once (asking the replicas one after \
+             another would be later)",
+            t0.elapsed(),
+            ms(20),
+        );
+        assert!(
+            h2.is_dropped() && h3.is_dropped(),
+            "cancellation: once the winner is returned the other replicas must be dropped \
+             (replica 2 dropped: {}, replica 3 dropped: {}); a spawned task keeps running when its \
+             JoinHandle is dropped",
+            h2.is_dropped(),
+            h3.is_dropped()
+        );
+        assert!(
+            h0.is_ready() && h1.is_ready(),
+            "replicas 0 and 1 ran to the end"
+        );
+        drop(race);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn all_failing_gives_every_error_in_the_replicas_order() {
+        let t0 = Instant::now();
+        let (r0, _) = replica("replica 0", Some(30), Err("a"));
+        let (r1, _) = replica("replica 1", Some(10), Err("b"));
+        let (r2, _) = replica("replica 2", Some(20), Err("c"));
+        let run = Harness::new()
+            .named("first_ok")
+            .run(first_ok(vec![r0, r1, r2]));
+        let out = finishes("first_ok of three failing replicas", run)
+            .await
+            .output;
+        assert_eq!(
+            out,
+            Err(vec!["a", "b", "c"]),
+            "every replica fails (0 at 30 ms, 1 at 10 ms, 2 at 20 ms): Err with every error, \
+             errors[i] from replica i, whatever order they failed in"
+        );
+        assert_about(
+            "the replicas race, so the last failure comes at 30 ms (the slowest), not after the \
+             sum of their times (one after another)",
+            t0.elapsed(),
+            ms(30),
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_fast_failure_does_not_end_the_race() {
+        let (r0, _) = replica("replica 0", Some(1), Err("fast and broken"));
+        let (r1, _) = replica("replica 1", Some(50), Ok("slow and right"));
+        let run = Harness::new().named("first_ok").run(first_ok(vec![r0, r1]));
+        let out = finishes("first_ok", run).await.output;
+        assert_eq!(
+            out,
+            Ok("slow and right"),
+            "an error takes a replica out of the race, it does not win it: the Ok at 50 ms is \
+             the answer"
+        );
+    }
+}
