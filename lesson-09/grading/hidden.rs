@@ -675,3 +675,116 @@ mod e05_first_ok {
         }
     }
 }
+
+mod e06_hedged {
+    use super::*;
+    use lesson_09::e06_hedged::*;
+    use shared::testing::{assert_about, finishes};
+    use shared::{Harness, Probe, ProbeHandle};
+    use std::sync::{Arc, Mutex};
+    use tokio::time::{Instant, sleep};
+
+    type Calls = Arc<Mutex<Vec<(u32, Duration, ProbeHandle)>>>;
+
+    async fn run(
+        times: [Option<u64>; 2],
+        after: u64,
+    ) -> (u32, Duration, Vec<(u32, u128, bool, u64)>) {
+        let calls: Calls = Arc::default();
+        let log = calls.clone();
+        let t0 = Instant::now();
+        let attempt = move |n: u32| {
+            let t = times.get(n as usize - 1).copied().flatten();
+            let (probe, handle) = Probe::new(&format!("attempt {n}"), async move {
+                match t {
+                    Some(t) => sleep(ms(t)).await,
+                    None => std::future::pending::<()>().await,
+                }
+                n
+            });
+            log.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((n, t0.elapsed(), handle));
+            probe
+        };
+        let mut race = Box::pin(hedged(attempt, ms(after)));
+        let done = Harness::new()
+            .named("hedged")
+            .run(std::future::poll_fn(|cx| race.as_mut().poll(cx)));
+        let out = finishes("hedged", done).await.output;
+        let took = t0.elapsed();
+        let seen = calls
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|(n, at, h)| (*n, at.as_millis(), h.is_dropped(), h.polls()))
+            .collect();
+        drop(race);
+        (out, took, seen)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_first_attempt_that_never_answers_is_rescued() {
+        let (out, took, seen) = run([None, Some(10)], 30).await;
+        assert_eq!(out, 2, "attempt 1 never answers: attempt 2's answer");
+        assert_about(
+            "attempt 2 made at 30 ms, answering 10 ms later",
+            took,
+            ms(40),
+        );
+        assert!(
+            seen.len() == 2 && seen[0].2,
+            "attempt 1 lost: it must be dropped when hedged returns (calls: {seen:?})"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn random_hedges() {
+        let mut dice = Dice(0xfeed_face_0bad_f00d);
+        for round in 0..40 {
+            let after = 5 + dice.roll(40);
+            let d1 = 1 + dice.roll(120);
+            let d2 = 1 + dice.roll(120);
+            if d1 == after || d1 == after + d2 {
+                continue; // ties are tested on their own
+            }
+            let (out, took, seen) = run([Some(d1), Some(d2)], after).await;
+            if d1 < after {
+                assert!(
+                    out == 1 && seen.len() == 1,
+                    "round {round}: attempt 1 ({d1} ms) beats the {after} ms threshold: its \
+                     answer, no second attempt (calls {seen:?})"
+                );
+                assert_about(&format!("round {round}: attempt 1"), took, ms(d1));
+            } else {
+                let (winner, end) = if d1 < after + d2 {
+                    (1, d1)
+                } else {
+                    (2, after + d2)
+                };
+                assert_eq!(
+                    out, winner,
+                    "round {round}: attempt 1 {d1} ms, hedge at {after} ms taking {d2} ms: the \
+                     first to finish wins, and attempt 1 keeps running after the hedge starts"
+                );
+                assert_about(&format!("round {round}: the winner"), took, ms(end));
+                assert!(
+                    seen.len() == 2 && seen[1].1 == u128::from(after),
+                    "round {round}: attempt 2 made exactly at the {after} ms threshold; calls \
+                     (attempt, ms, dropped, polls) {seen:?}"
+                );
+                let loser = &seen[2 - winner as usize];
+                assert!(
+                    loser.2,
+                    "round {round}: the losing attempt must be dropped when hedged returns \
+                     ({seen:?})"
+                );
+                assert!(
+                    seen[0].3 <= 4,
+                    "round {round}: attempt 1 is polled again only when woken ({} polls)",
+                    seen[0].3
+                );
+            }
+        }
+    }
+}

@@ -16,3 +16,5 @@ pub mod e03_cancel_safety;
 pub mod e04_bounded;
 #[cfg_attr(feature = "solution", path = "../solutions/e05_first_ok.rs")]
 pub mod e05_first_ok;
+#[cfg_attr(feature = "solution", path = "../solutions/e06_hedged.rs")]
+pub mod e06_hedged;

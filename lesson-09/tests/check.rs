@@ -644,3 +644,145 @@ mod e05_first_ok {
         );
     }
 }
+
+mod e06_hedged {
+    use super::*;
+    use lesson_09::e06_hedged::*;
+    use shared::testing::{assert_about, finishes};
+    use shared::{Harness, Probe, ProbeHandle};
+    use std::future::{Future, poll_fn};
+    use std::sync::{Arc, Mutex};
+    use tokio::time::{Instant, sleep};
+
+    /// Each call of the attempt function: its number, when it was made, and its probe's handle.
+    type Calls = Arc<Mutex<Vec<(u32, Duration, ProbeHandle)>>>;
+
+    /// An attempt function: attempt n answers n after `times[n - 1]` ms (never, if None).
+    fn attempts(
+        times: [Option<u64>; 2],
+    ) -> (
+        impl FnMut(u32) -> Probe<std::pin::Pin<Box<dyn Future<Output = u32> + Send>>>,
+        Calls,
+    ) {
+        let calls: Calls = Arc::default();
+        let log = calls.clone();
+        let t0 = Instant::now();
+        let make = move |n: u32| {
+            let after = times.get(n as usize - 1).copied().flatten();
+            let work: std::pin::Pin<Box<dyn Future<Output = u32> + Send>> = Box::pin(async move {
+                match after {
+                    Some(t) => sleep(ms(t)).await,
+                    None => std::future::pending::<()>().await,
+                }
+                n
+            });
+            let (probe, handle) = Probe::new(&format!("attempt {n}"), work);
+            log.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((n, t0.elapsed(), handle));
+            probe
+        };
+        (make, calls)
+    }
+
+    fn made(calls: &Calls) -> Vec<(u32, u128)> {
+        let calls = calls.lock().unwrap_or_else(|p| p.into_inner());
+        calls
+            .iter()
+            .map(|(n, at, _)| (*n, at.as_millis()))
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_quick_first_answer_makes_no_second_attempt() {
+        let t0 = Instant::now();
+        let (attempt, calls) = attempts([Some(30), Some(5)]);
+        let run = Harness::new().named("hedged").run(hedged(attempt, ms(50)));
+        let out = finishes("hedged(50 ms)", run).await.output;
+        assert_eq!(
+            out, 1,
+            "attempt 1 answers at 30 ms, under the 50 ms threshold"
+        );
+        assert_eq!(
+            made(&calls),
+            vec![(1, 0)],
+            "attempt 1 answered within the threshold: attempt(1) is made at once and attempt(2) \
+             never (a hedge costs a second request only for slow ones). Calls (attempt, ms)"
+        );
+        assert_about("attempt 1's answer at 30 ms", t0.elapsed(), ms(30));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_first_attempt_gets_a_hedge_that_wins() {
+        let t0 = Instant::now();
+        let (attempt, calls) = attempts([Some(200), Some(20)]);
+        let mut race = Box::pin(hedged(attempt, ms(50)));
+        let run = Harness::new()
+            .named("hedged")
+            .run(poll_fn(|cx| race.as_mut().poll(cx)));
+        let out = finishes("hedged(50 ms)", run).await.output;
+        assert_eq!(
+            out, 2,
+            "attempt 1 takes 200 ms, attempt 2 (made at 50 ms) 20 ms: attempt 2's answer wins"
+        );
+        assert_eq!(
+            made(&calls),
+            vec![(1, 0), (2, 50)],
+            "attempt 1 at once, attempt 2 exactly at the 50 ms threshold (attempt, ms)"
+        );
+        assert_about("attempt 2's answer at 70 ms", t0.elapsed(), ms(70));
+        let first_dropped = calls.lock().unwrap_or_else(|p| p.into_inner())[0]
+            .2
+            .is_dropped();
+        assert!(
+            first_dropped,
+            "the loser is dropped: attempt 2 won, so attempt 1 must be dropped by the time hedged \
+             returns"
+        );
+        drop(race);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_first_attempt_keeps_running_and_can_still_win() {
+        let t0 = Instant::now();
+        let (attempt, calls) = attempts([Some(60), Some(100)]);
+        let mut race = Box::pin(hedged(attempt, ms(50)));
+        let run = Harness::new()
+            .named("hedged")
+            .run(poll_fn(|cx| race.as_mut().poll(cx)));
+        let out = finishes("hedged(50 ms)", run).await.output;
+        assert_eq!(
+            out, 1,
+            "a hedge does not cancel attempt 1: it answers at 60 ms, before attempt 2 (made at \
+             50 ms, 100 ms long), so its answer wins. Dropping attempt 1 at the threshold is a \
+             retry, not a hedge"
+        );
+        assert_about("attempt 1's answer at 60 ms", t0.elapsed(), ms(60));
+        let calls_now = calls.lock().unwrap_or_else(|p| p.into_inner());
+        let second_dropped = calls_now.get(1).map(|c| c.2.is_dropped());
+        assert_eq!(
+            second_dropped,
+            Some(true),
+            "attempt 2 is made at the threshold and, having lost, dropped by the time hedged \
+             returns (a spawned task is not dropped with its JoinHandle)"
+        );
+        drop(calls_now);
+        drop(race);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_answer_exactly_at_the_threshold_is_in_time() {
+        for round in 0..32 {
+            let (attempt, calls) = attempts([Some(40), Some(1)]);
+            let run = Harness::new().named("hedged").run(hedged(attempt, ms(40)));
+            let out = finishes("hedged(40 ms)", run).await.output;
+            assert!(
+                out == 1 && made(&calls).len() == 1,
+                "round {round}: attempt 1 answers exactly at the 40 ms threshold: that is in time, \
+                 so its answer and no second attempt (got attempt {out}'s answer, calls {:?}). \
+                 select! picks a random ready branch unless told `biased;`",
+                made(&calls)
+            );
+        }
+    }
+}
