@@ -700,14 +700,14 @@ mod e06_hedged {
         let run = Harness::new().named("hedged").run(hedged(attempt, ms(50)));
         let out = finishes("hedged(50 ms)", run).await.output;
         assert_eq!(
-            out, 1,
-            "attempt 1 answers at 30 ms, under the 50 ms threshold"
-        );
-        assert_eq!(
             made(&calls),
             vec![(1, 0)],
             "attempt 1 answered within the threshold: attempt(1) is made at once and attempt(2) \
              never (a hedge costs a second request only for slow ones). Calls (attempt, ms)"
+        );
+        assert_eq!(
+            out, 1,
+            "attempt 1 answers at 30 ms, under the 50 ms threshold: its answer"
         );
         assert_about("attempt 1's answer at 30 ms", t0.elapsed(), ms(30));
     }
