@@ -657,13 +657,11 @@ mod e06_hedged {
     /// Each call of the attempt function: its number, when it was made, and its probe's handle.
     type Calls = Arc<Mutex<Vec<(u32, Duration, ProbeHandle)>>>;
 
+    /// One attempt, boxed so that the attempt function's type can be written down.
+    type Attempt = Probe<std::pin::Pin<Box<dyn Future<Output = u32> + Send>>>;
+
     /// An attempt function: attempt n answers n after `times[n - 1]` ms (never, if None).
-    fn attempts(
-        times: [Option<u64>; 2],
-    ) -> (
-        impl FnMut(u32) -> Probe<std::pin::Pin<Box<dyn Future<Output = u32> + Send>>>,
-        Calls,
-    ) {
+    fn attempts(times: [Option<u64>; 2]) -> (impl FnMut(u32) -> Attempt, Calls) {
         let calls: Calls = Arc::default();
         let log = calls.clone();
         let t0 = Instant::now();
