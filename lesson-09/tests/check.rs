@@ -336,6 +336,24 @@ mod e03_cancel_safety {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn frames_that_arrive_together_are_all_reported() {
+        let rx = stream(vec![(0, b"\x02ab\x01c\x03def".to_vec())], 3);
+        let report = match read_all(rx, 100).await {
+            Ok(r) => r,
+            Err(e) => panic!(
+                "three whole frames in one write, then a clean end at 3 ms: Ok, got `{e}`. Were \
+                 frames left behind in the buffer? One read can bring several frames: take every \
+                 complete one (a `while`, not an `if`)"
+            ),
+        };
+        assert_eq!(
+            report.frames,
+            vec![b"ab".to_vec(), b"c".to_vec(), b"def".to_vec()],
+            "three frames that arrived in one read: all three, in order"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_frame_split_around_a_heartbeat_arrives_intact() {
         let rx = stream(
             vec![
