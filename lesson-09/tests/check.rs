@@ -134,6 +134,7 @@ mod e02_select_loop {
     use super::*;
     use lesson_09::e02_select_loop::*;
     use shared::Harness;
+    use shared::harness::Diagnosis;
     use shared::testing::{assert_about, finishes};
     use tokio::sync::{mpsc, oneshot};
     use tokio::time::{Instant, sleep_until};
@@ -164,8 +165,18 @@ mod e02_select_loop {
         let run = Harness::new()
             .named("collect")
             .max_polls(max_polls)
-            .run(collect(left, right, shutdown, limit));
-        finishes("collect", run).await.output
+            .try_run(collect(left, right, shutdown, limit));
+        match finishes("collect", run).await {
+            Ok(done) => done.output,
+            Err(failure) if matches!(failure.diagnosis, Diagnosis::BusyPolling { .. }) => panic!(
+                "collect must sleep while it waits, but it was polled {} times without finishing: \
+                 a loop that never waits. The usual cause is a closed channel that answers None \
+                 at once on every turn: leave it out with a guard (`got = left.recv(), if \
+                 left_open => ...`)",
+                failure.polls
+            ),
+            Err(failure) => panic!("{failure}"),
+        }
     }
 
     #[tokio::test(start_paused = true)]
