@@ -251,7 +251,8 @@ mod e02_spawn_run {
     }
 
     const HANG: &str = "Executor::run never returned: a woken task was never polled again (lost \
-                        wakeup), or run waits although every task finished";
+                        wakeup), or run waits although every task finished, or run holds the \
+                        queue's lock while it polls (a wake during the poll then deadlocks)";
 
     #[test]
     fn run_with_no_tasks_returns_at_once() {
@@ -899,7 +900,9 @@ mod e06_worker_pool {
     use std::thread;
 
     const HANG: &str = "Pool::join never returned: a woken task was never run (a lost wakeup in \
-                        the pool), or join waits for tasks that already finished";
+                        the pool), or join waits for tasks that already finished, or a task \
+                        woken during its poll was taken by a second worker that found its \
+                        future missing (keep the future in its slot, locked, while polling)";
 
     #[test]
     fn join_with_no_tasks_returns_at_once() {

@@ -140,7 +140,8 @@ mod e02_spawn_run {
             LIMIT,
             "Executor::run never returned: a task was woken but never polled again (a lost \
              wakeup: was the flag cleared before the poll, and does a wake wake the run loop?), \
-             or run waits for tasks that already finished",
+             or run waits for tasks that already finished, or run holds the queue's lock while \
+             it polls (a wake during the poll then waits for that lock forever: a deadlock)",
             move || {
                 let (before, start) = (Usage::this_thread(), Instant::now());
                 exec.run();
@@ -420,8 +421,14 @@ mod e03_join_handle {
             "a task that panics is reported through its handle as Err(JoinError::Panicked(its \
              message))"
         );
+        let ran = finishes(
+            "the Runnable whose future panicked (once it has caught the panic and delivered the \
+             error it is finished: return Ready(()), do not stay Pending)",
+            ran,
+        )
+        .await;
         assert!(
-            ran.await.is_ok(),
+            ran.is_ok(),
             "the panic must be caught inside the Runnable (catch_unwind), not passed on to the \
              executor that polls it"
         );
@@ -481,6 +488,18 @@ mod e04_yield_now {
             Poll::Ready(()),
             "the second poll of yield_now() is Ready: a yield is one Pending, not more"
         );
+        // Who woke it, and when: the wake must already have happened, on this thread, by the
+        // time poll returns (a wake sent later from a helper thread is too late to keep order).
+        let here = std::thread::current().name().unwrap_or("<unnamed>").to_string();
+        let (waker, threads) = shared::wakers::thread_recording_waker();
+        let mut fut = yield_now();
+        let _ = poll_with(&mut fut, &waker);
+        assert_eq!(
+            threads.names(),
+            [here],
+            "yield_now must wake its task itself, inside the poll that returns Pending (call \
+             cx.waker().wake_by_ref() before returning), not later and not from another thread"
+        );
     }
 
     #[test]
@@ -513,7 +532,8 @@ mod e04_yield_now {
         assert_eq!(
             log, "ababab",
             "two tasks that yield after each step on a first-in, first-out executor must take \
-             turns; yield_now must really give up the thread (return Pending) once"
+             turns; yield_now must wake its own task inside the poll that returns Pending, \
+             then return Pending exactly once"
         );
     }
 
@@ -779,7 +799,8 @@ mod e06_worker_pool {
         within(
             LIMIT,
             "Pool::join never returned: a queued task was never run (is a worker woken for every \
-             queued task?), or join waits for tasks that already finished",
+             queued task?), or join waits for tasks that already finished, or a task woken \
+             during its poll was taken by a second worker while the first still had its future",
             move || {
                 let pool = Pool::new(2);
                 for _ in 0..8 {
