@@ -490,7 +490,10 @@ mod e04_yield_now {
         );
         // Who woke it, and when: the wake must already have happened, on this thread, by the
         // time poll returns (a wake sent later from a helper thread is too late to keep order).
-        let here = std::thread::current().name().unwrap_or("<unnamed>").to_string();
+        let here = std::thread::current()
+            .name()
+            .unwrap_or("<unnamed>")
+            .to_string();
         let (waker, threads) = shared::wakers::thread_recording_waker();
         let mut fut = yield_now();
         let _ = poll_with(&mut fut, &waker);

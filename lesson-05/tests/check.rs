@@ -700,7 +700,8 @@ mod e06_deadline {
                 completed: 2
             }),
             "three 40 ms steps against one deadline 100 ms away: ship starts at 80 ms with 20 ms \
-             left, and runs out. Each step gets the time left until the deadline, not a limit of \
+             left, and runs out: Expired names ship and counts the 2 steps that finished before \
+             it (not the one cut off). Each step gets the time left until the deadline, not a limit of \
              its own"
         );
         assert_about("the operation ends at the deadline", t0.elapsed(), ms(100));
