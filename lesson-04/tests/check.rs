@@ -189,8 +189,8 @@ mod e02_spawn_run {
     fn run_waits_for_a_task_woken_by_another_thread_without_spinning() {
         let exec = Executor::new();
         let (fut, probe) = Probe::new(
-            "WakeFromThread(60 ms)",
-            WakeFromThread::new(Duration::from_millis(60), ()),
+            "WakeFromThread(90 ms)",
+            WakeFromThread::new(Duration::from_millis(90), ()),
         );
         let finished = Arc::new(Mutex::new(false));
         let flag = finished.clone();
@@ -220,7 +220,7 @@ mod e02_spawn_run {
             spent.involuntary_switches
         );
         assert!(
-            spent.voluntary_switches < 20,
+            spent.voluntary_switches < 10,
             "run's thread went to sleep and woke up {} times while waiting for one wake: it ticks \
              (waits with a short timeout and looks again). Sleep until a wake arrives instead",
             spent.voluntary_switches
@@ -435,6 +435,24 @@ mod e03_join_handle {
     }
 
     #[test]
+    fn a_panic_with_a_formatted_message_keeps_its_text() {
+        let (mut task, mut handle) = with_handle(async {
+            let gear = 3;
+            if gear > 0 {
+                panic!("gear {gear} lost a tooth");
+            }
+        });
+        let _ = poll_with(&mut task, &noop_waker());
+        assert_eq!(
+            poll_with(&mut handle, &noop_waker()),
+            Poll::Ready(Err(JoinError::Panicked("gear 3 lost a tooth".into()))),
+            "panic!(\"..{{x}}..\") carries a String payload, panic!(\"text\") a &str: read both \
+             (downcast_ref::<&str>, then downcast_ref::<String>) and report the text in \
+             JoinError::Panicked"
+        );
+    }
+
+    #[test]
     fn a_runnable_dropped_unfinished_cancels_the_handle() {
         let (task, mut handle) = with_handle(std::future::pending::<u8>());
         let (waker, counts) = counting_waker();
@@ -538,6 +556,25 @@ mod e04_yield_now {
              turns; yield_now must wake its own task inside the poll that returns Pending, \
              then return Pending exactly once"
         );
+    }
+
+    #[test]
+    fn sum_politely_yields_after_item_every_not_before() {
+        for (items, every, sum, polls) in [(0..25u64, 10, 300, 3), (0..3u64, 2, 3, 2)] {
+            let what = format!("sum_politely({items:?}, {every})");
+            let run = Harness::new()
+                .named(what.clone())
+                .block_on(sum_politely(items, every));
+            assert_eq!(run.output, sum, "{what} adds up every item");
+            assert_eq!(
+                run.polls,
+                polls,
+                "{what} yields after item {every}, 2 * {every}, ... (not after the first item): \
+                 {} yields, so {polls} polls, not {}",
+                polls - 1,
+                run.polls
+            );
+        }
     }
 
     #[test]
@@ -743,6 +780,55 @@ mod e05_timer {
             (0, 1),
             "a sleep polled twice must be woken once, through the waker of its latest poll: \
              replace the stored waker on every poll"
+        );
+    }
+
+    /// A waker that notes, on the thread that wakes it, how much that thread has slept and run.
+    #[derive(Default)]
+    struct TimerThreadUsage(Mutex<Vec<shared::cpu::Usage>>);
+
+    impl Wake for TimerThreadUsage {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(shared::cpu::Usage::this_thread());
+        }
+    }
+
+    #[test]
+    fn between_two_deadlines_the_timer_thread_sleeps_once() {
+        let timer = Timer::new();
+        let mut sleeps = [
+            timer.sleep(Duration::from_millis(15)),
+            timer.sleep(Duration::from_millis(95)),
+        ];
+        let seen = Arc::new(TimerThreadUsage::default());
+        let waker = Waker::from(seen.clone());
+        for sleep in &mut sleeps {
+            assert!(
+                poll_with(sleep, &waker).is_pending(),
+                "a sleep polled long before its deadline is Pending"
+            );
+        }
+        let watched = seen.clone();
+        let usages = within(LIMIT, "the two sleeps were never woken", move || {
+            while watched.0.lock().unwrap().len() < 2 {
+                thread::sleep(Duration::from_millis(5));
+            }
+            watched.0.lock().unwrap().clone()
+        });
+        let between = usages[1].since(&usages[0]);
+        assert!(
+            between.voluntary_switches < 10 && between.cpu < Duration::from_millis(10),
+            "between the deadlines at 15 ms and 95 ms the timer thread woke up {} times and used \
+             {:?} of CPU: it must sleep until the next deadline (wait_timeout for exactly the time \
+             left), not tick every millisecond or spin",
+            between.voluntary_switches,
+            between.cpu
         );
     }
 

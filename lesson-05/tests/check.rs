@@ -153,6 +153,40 @@ mod e01_backoff {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn slow_attempts_count_against_the_budget_and_none_starts_at_the_deadline() {
+        // Each attempt takes 30 ms of its own; the budget of 730 ms counts from the first poll.
+        let t0 = Instant::now();
+        let starts = Rc::new(RefCell::new(Vec::new()));
+        let log = starts.clone();
+        let out = guarded(retry(policy(70, 200, 730), move |n| {
+            let log = log.clone();
+            async move {
+                log.borrow_mut().push(t0.elapsed());
+                sleep(ms(30)).await;
+                Err::<(), u32>(n)
+            }
+        }))
+        .await;
+        assert_eq!(
+            *starts.borrow(),
+            [ms(0), ms(100), ms(270), ms(500)],
+            "30 ms attempts, waits of 70, 140, 200 (cap) after each failure; the 5th would start \
+             at 730 ms, the deadline itself, so it must not start: an attempt starts strictly \
+             before start + budget, and the budget counts from retry's first poll (the time the \
+             attempts take is part of it) {CLOCKS}"
+        );
+        assert_eq!(
+            out,
+            Err(GaveUp {
+                attempts: 4,
+                last_error: 4
+            }),
+            "4 attempts fit before the 730 ms deadline; give up with the 4th error"
+        );
+        assert_about("giving up after attempt 4", t0.elapsed(), ms(530));
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn the_budget_starts_when_retry_starts_running() {
         // Attempt times are measured from the first poll, 500 ms after the future is made.
         let t0 = Instant::now() + ms(500);
