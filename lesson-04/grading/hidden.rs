@@ -178,6 +178,11 @@ mod e01_task_waker {
                         if go.load(SeqCst) <= round {
                             break;
                         }
+                        // The two wakes are moved against each other by a few nanoseconds
+                        // each round, so that some rounds overlap exactly.
+                        for _ in 0..round % 13 {
+                            std::hint::spin_loop();
+                        }
                         queued.push(tasks[round].schedule());
                         done.store(round + 1, SeqCst);
                     }
@@ -194,6 +199,9 @@ mod e01_task_waker {
                 }
                 // Both threads are spinning when the round starts, so their wakes really overlap.
                 go.store(round + 1, SeqCst);
+                for _ in 0..(round / 13) % 11 {
+                    std::hint::spin_loop();
+                }
                 here.push(tasks[round].schedule());
                 spin_until(|| done.load(SeqCst) > round);
                 lengths.push(queue.len());
