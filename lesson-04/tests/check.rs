@@ -120,6 +120,81 @@ mod e01_task_waker {
              serving the newest first lets two busy tasks starve the others"
         );
     }
+
+    /// Two threads wake the same fresh task at (nearly) the same instant, round after round; the
+    /// two wakes are shifted against each other by a few nanoseconds each round so that some of
+    /// them overlap exactly. Exactly one of them must queue the task.
+    #[test]
+    fn two_threads_waking_at_once_queue_the_task_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        use std::thread;
+        const ROUNDS: usize = 10_000;
+        let queue = RunQueue::new();
+        let tasks: Arc<Vec<_>> = Arc::new((0..ROUNDS).map(|id| Task::new(id, &queue)).collect());
+        let (go, done) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let wait_for = |flag: &AtomicUsize, round: usize| {
+            let mut spins = 0u32;
+            while flag.load(SeqCst) <= round {
+                spins += 1;
+                if spins % 64 == 0 {
+                    thread::yield_now();
+                }
+                std::hint::spin_loop();
+            }
+        };
+        let (bad, played) = shared::testing::within(
+            LIMIT,
+            "rounds of two racing wakes never finished",
+            move || {
+                let other = {
+                    let (tasks, go, done) = (tasks.clone(), go.clone(), done.clone());
+                    thread::spawn(move || {
+                        let mut queued = Vec::new();
+                        for round in 0..ROUNDS {
+                            wait_for(&go, round);
+                            if go.load(SeqCst) == usize::MAX {
+                                break;
+                            }
+                            for _ in 0..round % 13 {
+                                std::hint::spin_loop();
+                            }
+                            queued.push(tasks[round].schedule());
+                            done.store(round + 1, SeqCst);
+                        }
+                        queued
+                    })
+                };
+                let start = std::time::Instant::now();
+                let (mut here, mut lengths) = (Vec::new(), Vec::new());
+                for round in 0..ROUNDS {
+                    if start.elapsed() > Duration::from_millis(300) {
+                        break; // a loaded machine plays fewer rounds
+                    }
+                    go.store(round + 1, SeqCst);
+                    for _ in 0..(round / 13) % 11 {
+                        std::hint::spin_loop();
+                    }
+                    here.push(tasks[round].schedule());
+                    wait_for(&done, round);
+                    lengths.push(queue.len());
+                    while queue.pop().is_some() {}
+                }
+                go.store(usize::MAX, SeqCst);
+                let there = other.join().expect("the waking thread panicked");
+                let played = here.len();
+                let bad = (0..played)
+                    .filter(|&r| lengths[r] != 1 || here[r] == there[r])
+                    .count();
+                (bad, played)
+            },
+        );
+        assert_eq!(
+            bad, 0,
+            "two threads woke the same task at once, and in {bad} of {played} rounds it was not \
+             queued exactly once (or both or neither schedule() returned true): test and set the \
+             flag in one atomic step (AtomicBool::swap), not a load followed by a store"
+        );
+    }
 }
 
 mod e02_spawn_run {

@@ -501,7 +501,9 @@ mod e04_timeout {
         assert_eq!(
             run.output,
             Err(TimedOut { after: ms(50) }),
-            "the inner future never finishes: Err(TimedOut {{ after: 50ms }})"
+            "the inner future never finishes, so the answer is Err(TimedOut {{ after: 50ms }}): \
+             `after` is the limit timeout was given (not a duration you measure, and never on \
+             std's clock), and the error comes at the deadline"
         );
         assert_about("the 50 ms timeout", t0.elapsed(), ms(50));
         assert!(
