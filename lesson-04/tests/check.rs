@@ -136,7 +136,7 @@ mod e01_task_waker {
             let mut spins = 0u32;
             while flag.load(SeqCst) <= round {
                 spins += 1;
-                if spins % 64 == 0 {
+                if spins.is_multiple_of(64) {
                     thread::yield_now();
                 }
                 std::hint::spin_loop();
