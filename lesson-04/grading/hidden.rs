@@ -178,6 +178,11 @@ mod e01_task_waker {
                         if go.load(SeqCst) <= round {
                             break;
                         }
+                        // The two wakes are moved against each other by a few nanoseconds
+                        // each round, so that some rounds overlap exactly.
+                        for _ in 0..round % 13 {
+                            std::hint::spin_loop();
+                        }
                         queued.push(tasks[round].schedule());
                         done.store(round + 1, SeqCst);
                     }
@@ -194,6 +199,9 @@ mod e01_task_waker {
                 }
                 // Both threads are spinning when the round starts, so their wakes really overlap.
                 go.store(round + 1, SeqCst);
+                for _ in 0..(round / 13) % 11 {
+                    std::hint::spin_loop();
+                }
                 here.push(tasks[round].schedule());
                 spin_until(|| done.load(SeqCst) > round);
                 lengths.push(queue.len());
@@ -251,7 +259,8 @@ mod e02_spawn_run {
     }
 
     const HANG: &str = "Executor::run never returned: a woken task was never polled again (lost \
-                        wakeup), or run waits although every task finished";
+                        wakeup), or run waits although every task finished, or run holds the \
+                        queue's lock while it polls (a wake during the poll then deadlocks)";
 
     #[test]
     fn run_with_no_tasks_returns_at_once() {
@@ -384,6 +393,76 @@ mod e02_spawn_run {
             spent.voluntary_switches,
             spent.involuntary_switches
         );
+    }
+
+    /// A wake that lands just as `run` finds the queue empty and goes to sleep. Another thread
+    /// wakes the task a moment after its poll returned `Pending`, and that moment moves by a few
+    /// nanoseconds every round, so over thousands of rounds the wake lands on every step of the
+    /// run loop's way to sleep, including between "the queue is empty" and "start waiting".
+    #[test]
+    fn wakes_landing_as_run_goes_to_sleep_are_never_lost() {
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
+        const ROUNDS: u64 = 50_000;
+        let slot: Arc<Mutex<Option<Waker>>> = Arc::default();
+        let go = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let waking = {
+            let (slot, go, stop) = (slot.clone(), go.clone(), stop.clone());
+            thread::spawn(move || {
+                let mut seen = 0;
+                while !stop.load(SeqCst) {
+                    let round = go.load(SeqCst);
+                    if round == seen {
+                        std::hint::spin_loop();
+                        continue;
+                    }
+                    seen = round;
+                    for _ in 0..round % 61 {
+                        std::hint::spin_loop();
+                    }
+                    if let Some(waker) = slot.lock().unwrap().take() {
+                        waker.wake();
+                    }
+                }
+            })
+        };
+        let rounds = {
+            let (slot, go) = (slot.clone(), go.clone());
+            within(
+                LIMIT,
+                "Executor::run never returned: a wake from another thread landed just as run \
+                 found the queue empty and went to sleep, and was lost. Check \"nothing queued\" \
+                 and start waiting under the one lock a wake takes to push (Condvar::wait(guard) \
+                 releases it and sleeps in one step); do not unlock, then lock again to wait",
+                move || {
+                    let start = std::time::Instant::now();
+                    let mut played = 0;
+                    for round in 1..=ROUNDS {
+                        if start.elapsed() > STRESS_BUDGET {
+                            break; // a loaded machine plays fewer rounds
+                        }
+                        let exec = Executor::new();
+                        let (slot, go) = (slot.clone(), go.clone());
+                        let mut polled = false;
+                        exec.spawn(std::future::poll_fn(move |cx| {
+                            if polled {
+                                return Poll::Ready(());
+                            }
+                            polled = true;
+                            *slot.lock().unwrap() = Some(cx.waker().clone());
+                            go.store(round, SeqCst);
+                            Poll::Pending
+                        }));
+                        exec.run();
+                        played += 1;
+                    }
+                    played
+                },
+            )
+        };
+        stop.store(true, SeqCst);
+        waking.join().expect("the waking thread panicked");
+        assert!(rounds > 0, "no round of the race was played");
     }
 }
 
@@ -543,6 +622,80 @@ mod e03_join_handle {
             "in {lost} rounds the task finished while its handle was being polled, \
              and the handle was never woken (a lost wakeup): check for the result and store the \
              waker under one lock"
+        );
+    }
+
+    /// The task finishes on another thread while its handle is being polled, at a moment that
+    /// moves by a few nanoseconds every round, so that over many rounds the completion lands
+    /// on every step of the handle's poll (one long-lived thread, so rounds are cheap).
+    #[test]
+    fn completion_swept_across_the_handles_poll_never_loses_the_wake() {
+        type Job = Runnable<std::future::Ready<u64>>;
+        const ROUNDS: u64 = 100_000;
+        let slot: Arc<std::sync::Mutex<Option<Job>>> = Arc::default();
+        let go = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let done = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let runner = {
+            let (slot, go, done, stop) = (slot.clone(), go.clone(), done.clone(), stop.clone());
+            thread::spawn(move || {
+                let mut seen = 0;
+                while !stop.load(SeqCst) {
+                    let round = go.load(SeqCst);
+                    if round == seen {
+                        std::hint::spin_loop();
+                        continue;
+                    }
+                    seen = round;
+                    for _ in 0..round % 53 {
+                        std::hint::spin_loop();
+                    }
+                    if let Some(mut job) = slot.lock().unwrap().take() {
+                        let _ = poll_with(&mut job, &noop_waker());
+                    }
+                    done.store(round, SeqCst);
+                }
+            })
+        };
+        let (lost, played) = within(
+            LIMIT,
+            "rounds of completion racing a poll never finished",
+            {
+                let (slot, go, done) = (slot.clone(), go.clone(), done.clone());
+                move || {
+                    let start = std::time::Instant::now();
+                    let (mut lost, mut played) = (0, 0);
+                    for round in 1..=ROUNDS {
+                        if start.elapsed() > STRESS_BUDGET {
+                            break; // a loaded machine plays fewer rounds
+                        }
+                        let (job, mut handle) = with_handle(std::future::ready(round));
+                        *slot.lock().unwrap() = Some(job);
+                        let (waker, counts) = counting_waker();
+                        go.store(round, SeqCst);
+                        for _ in 0..(round / 53) % 7 {
+                            std::hint::spin_loop();
+                        }
+                        let first = poll_with(&mut handle, &waker);
+                        while done.load(SeqCst) < round {
+                            std::hint::spin_loop();
+                        }
+                        if first.is_pending() && counts.total_wakes() == 0 {
+                            lost += 1;
+                        }
+                        played += 1;
+                    }
+                    (lost, played)
+                }
+            },
+        );
+        stop.store(true, SeqCst);
+        runner.join().expect("the runner thread panicked");
+        assert_eq!(
+            lost, 0,
+            "in {lost} of {played} rounds the task finished while its handle was being polled, and \
+             the handle was never woken (a lost wakeup): look for the result and store the waker \
+             under one lock, in one critical section"
         );
     }
 }
@@ -899,7 +1052,9 @@ mod e06_worker_pool {
     use std::thread;
 
     const HANG: &str = "Pool::join never returned: a woken task was never run (a lost wakeup in \
-                        the pool), or join waits for tasks that already finished";
+                        the pool), or join waits for tasks that already finished, or a task \
+                        woken during its poll was taken by a second worker that found its \
+                        future missing (keep the future in its slot, locked, while polling)";
 
     #[test]
     fn join_with_no_tasks_returns_at_once() {
@@ -981,5 +1136,81 @@ mod e06_worker_pool {
             done.load(SeqCst)
         });
         assert_eq!(done, 300, "join returned before all 300 tasks finished");
+    }
+
+    /// A wake that lands just as the only worker finds the queue empty and goes to sleep (the
+    /// moment moves a little every round, so it hits every step of the worker's way to sleep).
+    #[test]
+    fn wakes_landing_as_the_worker_goes_to_sleep_are_never_lost() {
+        use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::SeqCst};
+        use std::task::Poll;
+        const ROUNDS: u64 = 20_000;
+        let slot: Arc<Mutex<Option<Waker>>> = Arc::default();
+        let go = Arc::new(AtomicU64::new(0));
+        let finished = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let waking = {
+            let (slot, go, stop) = (slot.clone(), go.clone(), stop.clone());
+            thread::spawn(move || {
+                let mut seen = 0;
+                while !stop.load(SeqCst) {
+                    let round = go.load(SeqCst);
+                    if round == seen {
+                        std::hint::spin_loop();
+                        continue;
+                    }
+                    seen = round;
+                    for _ in 0..round % 61 {
+                        std::hint::spin_loop();
+                    }
+                    if let Some(waker) = slot.lock().unwrap().take() {
+                        waker.wake();
+                    }
+                }
+            })
+        };
+        let pool = Pool::new(1);
+        let start = std::time::Instant::now();
+        let mut lost = None;
+        for round in 1..=ROUNDS {
+            if start.elapsed() > STRESS_BUDGET {
+                break; // a loaded machine plays fewer rounds
+            }
+            let (slot, go, done) = (slot.clone(), go.clone(), finished.clone());
+            let mut polled = false;
+            pool.spawn(std::future::poll_fn(move |cx| {
+                if polled {
+                    done.fetch_add(1, SeqCst);
+                    return Poll::Ready(());
+                }
+                polled = true;
+                *slot.lock().unwrap() = Some(cx.waker().clone());
+                go.store(round, SeqCst);
+                Poll::Pending
+            }));
+            let waited = std::time::Instant::now();
+            while finished.load(SeqCst) < round as usize {
+                if waited.elapsed() > Duration::from_secs(1) {
+                    lost = Some(round);
+                    break;
+                }
+                thread::yield_now();
+            }
+            if lost.is_some() {
+                break;
+            }
+        }
+        stop.store(true, SeqCst);
+        waking.join().expect("the waking thread panicked");
+        assert_eq!(
+            lost, None,
+            "a task woken just as the only worker found the queue empty and went to sleep was \
+             never run again (a lost wakeup): check \"nothing queued\" and start waiting under \
+             the one lock a wake takes to push (Condvar::wait(guard) releases it and sleeps in \
+             one step); do not unlock, then lock again to wait"
+        );
+        if lost.is_none() {
+            within(LIMIT, HANG, move || pool.join());
+        }
     }
 }

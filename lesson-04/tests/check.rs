@@ -120,6 +120,81 @@ mod e01_task_waker {
              serving the newest first lets two busy tasks starve the others"
         );
     }
+
+    /// Two threads wake the same fresh task at (nearly) the same instant, round after round; the
+    /// two wakes are shifted against each other by a few nanoseconds each round so that some of
+    /// them overlap exactly. Exactly one of them must queue the task.
+    #[test]
+    fn two_threads_waking_at_once_queue_the_task_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        use std::thread;
+        const ROUNDS: usize = 10_000;
+        let queue = RunQueue::new();
+        let tasks: Arc<Vec<_>> = Arc::new((0..ROUNDS).map(|id| Task::new(id, &queue)).collect());
+        let (go, done) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let wait_for = |flag: &AtomicUsize, round: usize| {
+            let mut spins = 0u32;
+            while flag.load(SeqCst) <= round {
+                spins += 1;
+                if spins.is_multiple_of(64) {
+                    thread::yield_now();
+                }
+                std::hint::spin_loop();
+            }
+        };
+        let (bad, played) = shared::testing::within(
+            LIMIT,
+            "rounds of two racing wakes never finished",
+            move || {
+                let other = {
+                    let (tasks, go, done) = (tasks.clone(), go.clone(), done.clone());
+                    thread::spawn(move || {
+                        let mut queued = Vec::new();
+                        for round in 0..ROUNDS {
+                            wait_for(&go, round);
+                            if go.load(SeqCst) == usize::MAX {
+                                break;
+                            }
+                            for _ in 0..round % 13 {
+                                std::hint::spin_loop();
+                            }
+                            queued.push(tasks[round].schedule());
+                            done.store(round + 1, SeqCst);
+                        }
+                        queued
+                    })
+                };
+                let start = std::time::Instant::now();
+                let (mut here, mut lengths) = (Vec::new(), Vec::new());
+                for round in 0..ROUNDS {
+                    if start.elapsed() > Duration::from_millis(300) {
+                        break; // a loaded machine plays fewer rounds
+                    }
+                    go.store(round + 1, SeqCst);
+                    for _ in 0..(round / 13) % 11 {
+                        std::hint::spin_loop();
+                    }
+                    here.push(tasks[round].schedule());
+                    wait_for(&done, round);
+                    lengths.push(queue.len());
+                    while queue.pop().is_some() {}
+                }
+                go.store(usize::MAX, SeqCst);
+                let there = other.join().expect("the waking thread panicked");
+                let played = here.len();
+                let bad = (0..played)
+                    .filter(|&r| lengths[r] != 1 || here[r] == there[r])
+                    .count();
+                (bad, played)
+            },
+        );
+        assert_eq!(
+            bad, 0,
+            "two threads woke the same task at once, and in {bad} of {played} rounds it was not \
+             queued exactly once (or both or neither schedule() returned true): test and set the \
+             flag in one atomic step (AtomicBool::swap), not a load followed by a store"
+        );
+    }
 }
 
 mod e02_spawn_run {
@@ -140,7 +215,8 @@ mod e02_spawn_run {
             LIMIT,
             "Executor::run never returned: a task was woken but never polled again (a lost \
              wakeup: was the flag cleared before the poll, and does a wake wake the run loop?), \
-             or run waits for tasks that already finished",
+             or run waits for tasks that already finished, or run holds the queue's lock while \
+             it polls (a wake during the poll then waits for that lock forever: a deadlock)",
             move || {
                 let (before, start) = (Usage::this_thread(), Instant::now());
                 exec.run();
@@ -188,8 +264,8 @@ mod e02_spawn_run {
     fn run_waits_for_a_task_woken_by_another_thread_without_spinning() {
         let exec = Executor::new();
         let (fut, probe) = Probe::new(
-            "WakeFromThread(60 ms)",
-            WakeFromThread::new(Duration::from_millis(60), ()),
+            "WakeFromThread(90 ms)",
+            WakeFromThread::new(Duration::from_millis(90), ()),
         );
         let finished = Arc::new(Mutex::new(false));
         let flag = finished.clone();
@@ -219,7 +295,7 @@ mod e02_spawn_run {
             spent.involuntary_switches
         );
         assert!(
-            spent.voluntary_switches < 20,
+            spent.voluntary_switches < 10,
             "run's thread went to sleep and woke up {} times while waiting for one wake: it ticks \
              (waits with a short timeout and looks again). Sleep until a wake arrives instead",
             spent.voluntary_switches
@@ -420,10 +496,34 @@ mod e03_join_handle {
             "a task that panics is reported through its handle as Err(JoinError::Panicked(its \
              message))"
         );
+        let ran = finishes(
+            "the Runnable whose future panicked (once it has caught the panic and delivered the \
+             error it is finished: return Ready(()), do not stay Pending)",
+            ran,
+        )
+        .await;
         assert!(
-            ran.await.is_ok(),
+            ran.is_ok(),
             "the panic must be caught inside the Runnable (catch_unwind), not passed on to the \
              executor that polls it"
+        );
+    }
+
+    #[test]
+    fn a_panic_with_a_formatted_message_keeps_its_text() {
+        let (mut task, mut handle) = with_handle(async {
+            let gear = 3;
+            if gear > 0 {
+                panic!("gear {gear} lost a tooth");
+            }
+        });
+        let _ = poll_with(&mut task, &noop_waker());
+        assert_eq!(
+            poll_with(&mut handle, &noop_waker()),
+            Poll::Ready(Err(JoinError::Panicked("gear 3 lost a tooth".into()))),
+            "panic!(\"..{{x}}..\") carries a String payload, panic!(\"text\") a &str: read both \
+             (downcast_ref::<&str>, then downcast_ref::<String>) and report the text in \
+             JoinError::Panicked"
         );
     }
 
@@ -481,6 +581,21 @@ mod e04_yield_now {
             Poll::Ready(()),
             "the second poll of yield_now() is Ready: a yield is one Pending, not more"
         );
+        // Who woke it, and when: the wake must already have happened, on this thread, by the
+        // time poll returns (a wake sent later from a helper thread is too late to keep order).
+        let here = std::thread::current()
+            .name()
+            .unwrap_or("<unnamed>")
+            .to_string();
+        let (waker, threads) = shared::wakers::thread_recording_waker();
+        let mut fut = yield_now();
+        let _ = poll_with(&mut fut, &waker);
+        assert_eq!(
+            threads.names(),
+            [here],
+            "yield_now must wake its task itself, inside the poll that returns Pending (call \
+             cx.waker().wake_by_ref() before returning), not later and not from another thread"
+        );
     }
 
     #[test]
@@ -513,8 +628,28 @@ mod e04_yield_now {
         assert_eq!(
             log, "ababab",
             "two tasks that yield after each step on a first-in, first-out executor must take \
-             turns; yield_now must really give up the thread (return Pending) once"
+             turns; yield_now must wake its own task inside the poll that returns Pending, \
+             then return Pending exactly once"
         );
+    }
+
+    #[test]
+    fn sum_politely_yields_after_item_every_not_before() {
+        for (items, every, sum, polls) in [(0..25u64, 10, 300, 3), (0..3u64, 2, 3, 2)] {
+            let what = format!("sum_politely({items:?}, {every})");
+            let run = Harness::new()
+                .named(what.clone())
+                .block_on(sum_politely(items, every));
+            assert_eq!(run.output, sum, "{what} adds up every item");
+            assert_eq!(
+                run.polls,
+                polls,
+                "{what} yields after item {every}, 2 * {every}, ... (not after the first item): \
+                 {} yields, so {polls} polls, not {}",
+                polls - 1,
+                run.polls
+            );
+        }
     }
 
     #[test]
@@ -723,6 +858,55 @@ mod e05_timer {
         );
     }
 
+    /// A waker that notes, on the thread that wakes it, how much that thread has slept and run.
+    #[derive(Default)]
+    struct TimerThreadUsage(Mutex<Vec<shared::cpu::Usage>>);
+
+    impl Wake for TimerThreadUsage {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(shared::cpu::Usage::this_thread());
+        }
+    }
+
+    #[test]
+    fn between_two_deadlines_the_timer_thread_sleeps_once() {
+        let timer = Timer::new();
+        let mut sleeps = [
+            timer.sleep(Duration::from_millis(15)),
+            timer.sleep(Duration::from_millis(95)),
+        ];
+        let seen = Arc::new(TimerThreadUsage::default());
+        let waker = Waker::from(seen.clone());
+        for sleep in &mut sleeps {
+            assert!(
+                poll_with(sleep, &waker).is_pending(),
+                "a sleep polled long before its deadline is Pending"
+            );
+        }
+        let watched = seen.clone();
+        let usages = within(LIMIT, "the two sleeps were never woken", move || {
+            while watched.0.lock().unwrap().len() < 2 {
+                thread::sleep(Duration::from_millis(5));
+            }
+            watched.0.lock().unwrap().clone()
+        });
+        let between = usages[1].since(&usages[0]);
+        assert!(
+            between.voluntary_switches < 10 && between.cpu < Duration::from_millis(10),
+            "between the deadlines at 15 ms and 95 ms the timer thread woke up {} times and used \
+             {:?} of CPU: it must sleep until the next deadline (wait_timeout for exactly the time \
+             left), not tick every millisecond or spin",
+            between.voluntary_switches,
+            between.cpu
+        );
+    }
+
     #[test]
     fn an_earlier_sleep_does_not_wait_for_a_later_one() {
         let timer = Timer::new();
@@ -779,7 +963,8 @@ mod e06_worker_pool {
         within(
             LIMIT,
             "Pool::join never returned: a queued task was never run (is a worker woken for every \
-             queued task?), or join waits for tasks that already finished",
+             queued task?), or join waits for tasks that already finished, or a task woken \
+             during its poll was taken by a second worker while the first still had its future",
             move || {
                 let pool = Pool::new(2);
                 for _ in 0..8 {
