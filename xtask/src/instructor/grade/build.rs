@@ -87,8 +87,15 @@ pub fn build_all(
         let together: Vec<usize> = pending.difference(&alone).copied().collect();
         if !together.is_empty() {
             let names: Vec<String> = together.iter().map(|&i| specs[i].name.clone()).collect();
+            let t = std::time::Instant::now();
             let batch = workspace::build(&ws, &names, &inp.budget)?;
             built.cargo_runs += 1;
+            trace(&format!(
+                "round {round}: {} members together in {:.1} s{}",
+                names.len(),
+                t.elapsed().as_secs_f64(),
+                if batch.stalled { " (stalled)" } else { "" }
+            ));
             for &i in &together {
                 let b = batch.members.get(&specs[i].name).cloned().unwrap_or_default();
                 let has_result = b.executables.contains_key(workspace::GRADE_TARGET)
@@ -115,8 +122,13 @@ pub fn build_all(
             .collect();
         for i in lone {
             let name = specs[i].name.clone();
+            let t = std::time::Instant::now();
             let b = workspace::build(&ws, std::slice::from_ref(&name), &inp.budget)?;
             built.cargo_runs += 1;
+            trace(&format!(
+                "round {round}: {name} alone in {:.1} s",
+                t.elapsed().as_secs_f64()
+            ));
             let mb = b.members.get(&name).cloned().unwrap_or_default();
             let why = (!mb.executables.contains_key(workspace::GRADE_TARGET)
                 && mb.errors.is_empty())
@@ -150,6 +162,13 @@ pub fn build_all(
         }
     }
     Ok(built)
+}
+
+/// `GEARS_GRADE_TRACE=1` prints each cargo run of the loop on stderr (for authors timing a batch).
+fn trace(line: &str) {
+    if std::env::var_os("GEARS_GRADE_TRACE").is_some() {
+        eprintln!("grade build: {line}");
+    }
 }
 
 /// Why a member built alone produced nothing, in words a student can act on.
