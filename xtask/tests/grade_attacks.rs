@@ -129,7 +129,11 @@ fn attacks_score_zero_and_the_reference_scores_full() {
         let d = subs.join(h).join("src");
         copy_dir(&sol, &d);
         let add = std::fs::read_to_string(d.join("e01_add.rs")).unwrap();
-        std::fs::write(d.join("e01_add.rs"), format!("{add}// honest student {i}\n")).unwrap();
+        std::fs::write(
+            d.join("e01_add.rs"),
+            format!("{add}// honest student {i}\n"),
+        )
+        .unwrap();
     }
     std::fs::write(subs.join("nothing here/notes.txt"), "I forgot").unwrap();
 
@@ -204,7 +208,11 @@ fn attacks_score_zero_and_the_reference_scores_full() {
             "honest student `{h}` lost points next to the sink_* students:\n{stdout}"
         );
     }
-    for s in ["sink_compile_errors", "sink_const_eval", "sink_deep_nesting"] {
+    for s in [
+        "sink_compile_errors",
+        "sink_const_eval",
+        "sink_deep_nesting",
+    ] {
         assert_eq!(
             score(s, "e02_greet"),
             5.0,

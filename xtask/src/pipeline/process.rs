@@ -249,7 +249,10 @@ mod tests {
             &opts,
         )
         .unwrap();
-        assert_eq!(c.stdout, "secret", "the input is read once, then stdin is at its end");
+        assert_eq!(
+            c.stdout, "secret",
+            "the input is read once, then stdin is at its end"
+        );
     }
 
     #[test]

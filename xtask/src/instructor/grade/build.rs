@@ -58,11 +58,7 @@ pub struct Inputs<'a> {
 }
 
 /// Runs the build-or-blame loop over `specs` (whose files are swapped for stubs in place).
-pub fn build_all(
-    inp: &Inputs,
-    specs: &mut [MemberSpec],
-    on_round: &dyn Fn(&str),
-) -> Result<Built> {
+pub fn build_all(inp: &Inputs, specs: &mut [MemberSpec], on_round: &dyn Fn(&str)) -> Result<Built> {
     let n = specs.len();
     let mut built = Built {
         binaries: vec![None; n],
@@ -97,9 +93,13 @@ pub fn build_all(
                 if batch.stalled { " (stalled)" } else { "" }
             ));
             for &i in &together {
-                let b = batch.members.get(&specs[i].name).cloned().unwrap_or_default();
-                let has_result = b.executables.contains_key(workspace::GRADE_TARGET)
-                    || !b.errors.is_empty();
+                let b = batch
+                    .members
+                    .get(&specs[i].name)
+                    .cloned()
+                    .unwrap_or_default();
+                let has_result =
+                    b.executables.contains_key(workspace::GRADE_TARGET) || !b.errors.is_empty();
                 if has_result {
                     results.push((i, b, None));
                 } else if batch.stalled {

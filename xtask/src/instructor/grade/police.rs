@@ -128,7 +128,11 @@ mod tests {
             "100,000 nested brackets must be refused by the linear scan"
         );
         let honest = "fn f() { let v = vec![(1, [2, 3])]; if v.is_empty() { g(h(i(1))) } }";
-        assert_eq!(too_deep(honest), None, "ordinary code must pass the nesting cap");
+        assert_eq!(
+            too_deep(honest),
+            None,
+            "ordinary code must pass the nesting cap"
+        );
         let closes = format!("{}\n{}", "(".repeat(200), ")".repeat(200)).repeat(10);
         assert_eq!(
             too_deep(&closes),

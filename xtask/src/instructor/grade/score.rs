@@ -154,7 +154,10 @@ mod tests {
             ..MemberFacts::default()
         };
         let g = score_exercise(&ex("e01_a", 10), None, &facts);
-        assert_eq!(g.score, 7.5, "3 of 4 tests on a 10-point exercise must score 7.5");
+        assert_eq!(
+            g.score, 7.5,
+            "3 of 4 tests on a 10-point exercise must score 7.5"
+        );
         assert_eq!(g.tests.len(), 4, "visible and hidden tests both count");
         assert!(
             g.tests.iter().filter(|t| t.hidden).count() == 2,
@@ -167,8 +170,11 @@ mod tests {
         // The stub's own tests may pass (e.g. "a future never awaited does nothing"): they
         // must not earn points for a file that did not compile.
         let v = verdicts(&[("check", "e01_a::one", Status::Pass)]);
-        let errors: BTreeMap<String, String> =
-            [("e01_a".to_string(), "error: expected expression".to_string())].into();
+        let errors: BTreeMap<String, String> = [(
+            "e01_a".to_string(),
+            "error: expected expression".to_string(),
+        )]
+        .into();
         let facts = MemberFacts {
             listed: listed(&FOUR),
             compile_errors: Some(&errors),
@@ -188,7 +194,10 @@ mod tests {
         );
         // The other exercise of the same member is graded on its own.
         let other = score_exercise(&ex("e02_b", 5), None, &facts);
-        assert!(other.blocker.is_none(), "one broken file blocks only itself");
+        assert!(
+            other.blocker.is_none(),
+            "one broken file blocks only itself"
+        );
     }
 
     #[test]
@@ -204,7 +213,10 @@ mod tests {
         };
         for b in [Blocker::Missing, Blocker::Unchanged] {
             let g = score_exercise(&ex("e01_a", 10), Some(&b), &facts);
-            assert_eq!(g.score, 0.0, "{b:?} must score 0 even where the stub passes");
+            assert_eq!(
+                g.score, 0.0,
+                "{b:?} must score 0 even where the stub passes"
+            );
             assert_eq!(g.blocker, Some(b.clone()), "the reason must be kept");
         }
     }
@@ -233,7 +245,10 @@ mod tests {
             ..MemberFacts::default()
         };
         let g = score_exercise(&ex("e01_a", 10), None, &facts);
-        assert_eq!(g.score, 5.0, "a listed test that never ran must not earn points");
+        assert_eq!(
+            g.score, 5.0,
+            "a listed test that never ran must not earn points"
+        );
         assert_eq!(
             g.tests[1].message.as_deref(),
             Some("not run"),

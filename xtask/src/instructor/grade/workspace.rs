@@ -541,7 +541,11 @@ fn compiling_members(pgid: u32, members: &[String]) -> Vec<String> {
         return found;
     };
     for entry in dir.filter_map(|e| e.ok()) {
-        let Some(pid) = entry.file_name().to_str().and_then(|p| p.parse::<u32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
             continue;
         };
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
