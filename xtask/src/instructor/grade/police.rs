@@ -30,7 +30,7 @@ pub struct Policed {
 }
 
 /// Polices one submission. `exempt` skips the source policy (test-only, see `--skip-policy`),
-/// never the nesting cap, which protects the grader itself.
+/// never the nesting cap or the compiler-guard lints, which protect the grader itself.
 pub fn police(
     lesson: &Lesson,
     sub: &Submission,
@@ -61,7 +61,24 @@ pub fn police(
     out
 }
 
+/// Lints that exist to stop the compiler from running forever, which no exercise needs to
+/// lower. rustc 1.95 keeps evaluating under `#[allow(long_running_const_eval)]` even when the
+/// command line forbids the lint (it reports E0453 and goes on), so naming it at all is refused
+/// here, before the compiler sees the file.
+pub const COMPILER_GUARD_LINTS: &[&str] = &["long_running_const_eval"];
+
 fn judge_text(text: &str, allow: &[String], exempt: bool) -> Option<Blocker> {
+    if let Some((line, lint)) = text.lines().enumerate().find_map(|(i, l)| {
+        COMPILER_GUARD_LINTS
+            .iter()
+            .find(|lint| l.contains(**lint))
+            .map(|lint| (i + 1, *lint))
+    }) {
+        return Some(Blocker::Policy(format!(
+            "line {line}: the lint `{lint}` may not be named: it stops the compiler from \
+             evaluating a constant forever, and no exercise needs to lower it"
+        )));
+    }
     if let Some(line) = too_deep(text) {
         return Some(Blocker::Policy(format!(
             "line {line}: brackets are nested more than {MAX_NESTING} deep; no exercise needs \
@@ -138,6 +155,21 @@ mod tests {
             too_deep(&closes),
             None,
             "nesting is depth, not a count of brackets"
+        );
+    }
+
+    #[test]
+    fn lowering_the_const_eval_guard_is_refused() {
+        let text = "#[allow(long_running_const_eval)]\nconst X: u64 = 1;\n";
+        let b = judge_text(text, &[], true);
+        assert!(
+            matches!(&b, Some(Blocker::Policy(m)) if m.contains("line 1") && m.contains("long_running_const_eval")),
+            "naming the lint must be refused, even with the policy skipped: {b:?}"
+        );
+        assert_eq!(
+            judge_text("pub const X: u64 = 1 + 2;\n", &[], true),
+            None,
+            "an ordinary constant must pass"
         );
     }
 

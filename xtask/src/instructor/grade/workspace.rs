@@ -466,6 +466,7 @@ pub fn build(ws: &GradingWorkspace, members: &[String], budget: &Budget) -> Resu
 
     let mut stdout = String::new();
     let mut last_progress = std::time::Instant::now();
+    let started = last_progress;
     let mut out = BatchBuild::default();
     loop {
         let left = budget.time.saturating_sub(last_progress.elapsed());
@@ -473,6 +474,14 @@ pub fn build(ws: &GradingWorkspace, members: &[String], budget: &Budget) -> Resu
             Ok(line) => {
                 if line.contains("\"compiler-artifact\"") || line.contains("\"build-finished\"") {
                     last_progress = std::time::Instant::now();
+                    if std::env::var_os("GEARS_GRADE_TRACE").is_some() {
+                        let id = line.split("\"package_id\":\"").nth(1).unwrap_or("");
+                        let id = id.split('"').next().unwrap_or("");
+                        eprintln!(
+                            "grade build: {:>7.1} s artifact {id}",
+                            started.elapsed().as_secs_f64()
+                        );
+                    }
                 }
                 stdout.push_str(&line);
                 stdout.push('\n');
@@ -482,6 +491,9 @@ pub fn build(ws: &GradingWorkspace, members: &[String], budget: &Budget) -> Resu
                 if last_progress.elapsed() >= budget.time {
                     out.stalled = true;
                     out.holding_up = compiling_members(pgid, members);
+                    if std::env::var_os("GEARS_GRADE_TRACE").is_some() {
+                        eprintln!("grade build: stalled; held up by {:?}", out.holding_up);
+                    }
                     process::kill_group(pgid);
                     let _ = child.kill();
                     break;
