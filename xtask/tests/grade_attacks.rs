@@ -180,8 +180,19 @@ fn attacks_score_zero_and_the_reference_scores_full() {
             .parse()
             .unwrap()
     };
-    assert_eq!(score("reference", "total"), 15.0, "{stdout}");
-    assert_eq!(score("partial", "e01_add"), 10.0);
+    let feedback = |s: &str| std::fs::read_to_string(out.join(s).join("feedback.md")).unwrap();
+    assert_eq!(
+        score("reference", "total"),
+        15.0,
+        "the reference solution must get full marks:\n{}",
+        feedback("reference")
+    );
+    assert_eq!(
+        score("partial", "e01_add"),
+        10.0,
+        "a correct e01 next to a wrong e02 must keep its points:\n{}",
+        feedback("partial")
+    );
     assert_eq!(score("partial", "e02_greet"), 0.0);
     assert_eq!(score("does not compile", "e01_add"), 0.0);
     assert_eq!(
@@ -205,7 +216,8 @@ fn attacks_score_zero_and_the_reference_scores_full() {
         assert_eq!(
             score(h, "total"),
             15.0,
-            "honest student `{h}` lost points next to the sink_* students:\n{stdout}"
+            "honest student `{h}` lost points next to the sink_* students:\n{}",
+            feedback(h)
         );
     }
     for s in [
@@ -221,7 +233,6 @@ fn attacks_score_zero_and_the_reference_scores_full() {
     }
 
     // Plain-words reasons reach the student.
-    let feedback = |s: &str| std::fs::read_to_string(out.join(s).join("feedback.md")).unwrap();
     assert!(feedback("exit_zero").contains("`process` is not allowed"));
     assert!(feedback("include_hidden").contains("include_str"));
     assert!(feedback("include_solution").contains("`path`"));
