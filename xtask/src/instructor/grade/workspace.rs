@@ -589,6 +589,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_watchdog_names_the_member_being_compiled() {
+        use std::os::unix::process::CommandExt;
+        // A stand-in for a stuck rustc: a process of the group whose arguments name a member's
+        // source, as cargo passes them (`g007/src/lib.rs`).
+        let mut child = std::process::Command::new("sh")
+            .args(["-c", "sleep 5", "g007/src/lib.rs"])
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        let members = ["g007".to_string(), "g008".to_string()];
+        let found = compiling_members(child.id(), &members);
+        process::kill_group(child.id());
+        let _ = child.wait();
+        assert_eq!(
+            found,
+            vec!["g007".to_string()],
+            "the member whose compiler holds the batch up must be the one built alone"
+        );
+    }
+
+    #[test]
     fn member_manifest_keeps_the_lib_name() {
         let text = "[package]\nname = \"lesson-02\"\nbuild = \"build.rs\"\nedition.workspace = true\n\n[dependencies]\ntokio.workspace = true\n\n[[test]]\nname = \"hidden\"\npath = \"grading/hidden.rs\"\n";
         let out = member_manifest(text, "g007", "lesson_02").unwrap();
