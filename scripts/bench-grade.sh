@@ -10,12 +10,18 @@
 #   warm:  dependencies already built, only the grading workspace removed (what an instructor
 #          sees the second time). Reported for information.
 #
+#   big:   a batch of BIG (default 200) distinct mixed students from an EMPTY target dir,
+#          whose total must stay <= 8x the cold single grade (issue 12 "Scale"); the script
+#          fails when it does not. BIG=0 skips it; ONLY_BIG=1 runs only cold single + big.
+#
 # Usage: scripts/bench-grade.sh [LESSON] ; N=10 scripts/bench-grade.sh to go faster.
 # It measures its own target dirs under $TMPDIR, never the course's target/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LESSON=${1:-lesson-02}
 N=${N:-30}
+BIG=${BIG:-200}
+ONLY_BIG=${ONLY_BIG:-0}
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-grade.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -61,8 +67,6 @@ gen() {
 single_of() { mkdir -p "$2"; cp -r "$1/student $(printf '%0*d' "${#N}" 4)" "$2/"; }
 gen "$work/cold" cold
 single_of "$work/cold" "$work/cold-single"
-gen "$work/warm" warm
-single_of "$work/warm" "$work/warm-single"
 
 run() { # name target-dir submissions
     local start end
@@ -78,19 +82,40 @@ run() { # name target-dir submissions
 echo "cold single (empty target dir, 1 submission)..."
 t_single=$(run cold-single "$work/t1" "$work/cold-single")
 rm -rf "$work/t1"
-echo "cold batch  (empty target dir, $N submissions)..."
-t_batch=$(run cold-batch "$work/t2" "$work/cold")
-echo "warm single (dependencies cached, new files)..."
-t_wsingle=$(run warm-single "$work/t2" "$work/warm-single")
-echo "warm batch  (dependencies cached, new files)..."
-t_wbatch=$(run warm-batch "$work/t2" "$work/warm")
-echo "totals of the batch (solution / stub / mistake / compile error, repeating):" >&2
-cut -d, -f1,$(( ${#files[@]} + 2 )) "$work/out-warm-batch/gradebook.csv" | tail -n +2 | head -8 | tr '\n' ' ' >&2
-echo >&2
-
 printf '\n%-34s %8.1f s\n' "cold single-submission grade" "$t_single"
-printf '%-34s %8.1f s\n' "cold batch of $N" "$t_batch"
-printf '%-34s %8.2f   (target <= 3)\n' "ratio batch / single (cold)" "$(echo "$t_batch / $t_single" | bc -l)"
-printf '%-34s %8.1f s\n' "warm single" "$t_wsingle"
-printf '%-34s %8.1f s  (%.1f s per submission)\n' "warm batch of $N" "$t_wbatch" "$(echo "$t_wbatch / $N" | bc -l)"
-printf '%-34s %8.2f\n' "ratio batch / single (warm)" "$(echo "$t_wbatch / $t_wsingle" | bc -l)"
+
+if [ "$ONLY_BIG" != 1 ]; then
+    gen "$work/warm" warm
+    single_of "$work/warm" "$work/warm-single"
+    echo "cold batch  (empty target dir, $N submissions)..."
+    t_batch=$(run cold-batch "$work/t2" "$work/cold")
+    echo "warm single (dependencies cached, new files)..."
+    t_wsingle=$(run warm-single "$work/t2" "$work/warm-single")
+    echo "warm batch  (dependencies cached, new files)..."
+    t_wbatch=$(run warm-batch "$work/t2" "$work/warm")
+    rm -rf "$work/t2"
+    echo "totals of the batch (solution / stub / mistake / compile error, repeating):" >&2
+    cut -d, -f1,$(( ${#files[@]} + 2 )) "$work/out-warm-batch/gradebook.csv" | tail -n +2 | head -8 | tr '\n' ' ' >&2
+    echo >&2
+    printf '%-34s %8.1f s\n' "cold batch of $N" "$t_batch"
+    printf '%-34s %8.2f   (target <= 3)\n' "ratio batch / single (cold)" "$(echo "$t_batch / $t_single" | bc -l)"
+    printf '%-34s %8.1f s\n' "warm single" "$t_wsingle"
+    printf '%-34s %8.1f s  (%.1f s per submission)\n' "warm batch of $N" "$t_wbatch" "$(echo "$t_wbatch / $N" | bc -l)"
+    printf '%-34s %8.2f\n' "ratio batch / single (warm)" "$(echo "$t_wbatch / $t_wsingle" | bc -l)"
+fi
+
+if [ "$BIG" -gt 0 ]; then
+    # Distinct by construction: every file of every student carries its own comment line, and a
+    # quarter each hand in the solutions, the stubs, one known mistake, one compile error.
+    N=$BIG gen "$work/big" big
+    echo "cold batch  (empty target dir, $BIG submissions)..."
+    t_big=$(run big "$work/t3" "$work/big")
+    rm -rf "$work/t3"
+    ratio=$(echo "$t_big / $t_single" | bc -l)
+    printf '%-34s %8.1f s  (%.1f s per submission)\n' "cold batch of $BIG" "$t_big" "$(echo "$t_big / $BIG" | bc -l)"
+    printf '%-34s %8.2f   (target <= 8)\n' "ratio batch of $BIG / single (cold)" "$ratio"
+    if [ "$(echo "$ratio > 8" | bc)" = 1 ]; then
+        echo "FAIL: a batch of $BIG took more than 8x one cold single-submission grade"
+        exit 1
+    fi
+fi

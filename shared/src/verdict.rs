@@ -8,12 +8,16 @@
 //!
 //! This module is the trusted half of a tiny protocol that closes that gap:
 //!
-//! 1. For every test process it starts, the grader makes up a fresh random token and hands it
-//!    over in the environment variable [`TOKEN_ENV`].
+//! 1. For every test process it starts, the grader makes up a fresh random token and writes it
+//!    into the process's **stdin** (a pipe it then closes), setting only the flag [`TOKEN_ENV`]
+//!    `=1` in the environment. The token itself is never in the environment or on the command
+//!    line, so `/proc/self/environ`, `/proc/self/cmdline` and `/proc/1/environ` show nothing
+//!    worth stealing.
 //! 2. The grader rewrites its own pristine copy of the tests so that the *first* statement of
-//!    every test is `let __gears_verdict = ::shared::verdict::arm();`. [`arm`] reads the token
-//!    and removes it from the environment before any learner code can run, so only this guard
-//!    knows it.
+//!    every test is `let __gears_verdict = ::shared::verdict::arm();`. [`arm`] reads the pipe to
+//!    its end before any learner code can run, so only this guard knows the token. A pipe is
+//!    read once: code that drains stdin earlier leaves the guard with nothing, and the test
+//!    fails — there is no copy to read back later.
 //! 3. When the test body has run to the end (every assertion held), the guard is dropped and
 //!    prints `GEARS-VERDICT-OK <token>` on stdout. If the test panics, the guard sees
 //!    [`std::thread::panicking`] and stays silent.
@@ -26,13 +30,17 @@
 //! Outside grading (`cargo test`, `cargo xtask check`) the variable is not set and the guard
 //! does nothing: learners never see any of this.
 //!
-//! What this does *not* stop on its own: code that can read the process's memory or its
-//! original environment block (`/proc/self/environ`, `/proc/self/mem`) could find the token.
-//! The grader's source policy (no `unsafe`, no `std::fs`/`std::env`/`std::process`) and its
-//! sandbox (no `/proc` mounted) are the other two walls.
+//! What this does *not* stop on its own: code that can read the process's own memory
+//! (`/proc/self/mem`, or memory-unsafe code) could find the token after [`arm`] took it. The
+//! grader's source policy (no `unsafe`, no `std::fs`/`std::env`/`std::process`) is the wall
+//! there; the sandbox mounts a `/proc` of its own pid namespace only, so the harness can count
+//! threads and read run-queue times while grading.
 
-/// The environment variable through which the grader hands a test process its secret token.
-pub const TOKEN_ENV: &str = "GEARS_VERDICT_TOKEN";
+/// The environment flag (`=1`) that tells [`arm`] the grader wrote a token into stdin.
+pub const TOKEN_ENV: &str = "GEARS_VERDICT_STDIN";
+
+/// A token is 32 hex digits; anything longer on stdin is not ours.
+const TOKEN_MAX: usize = 64;
 
 /// The prefix of the line that the guard prints when a test body finished without panicking.
 pub const OK_PREFIX: &str = "GEARS-VERDICT-OK";
@@ -78,18 +86,27 @@ pub fn arm_should_panic() -> Armed {
     }
 }
 
-/// Reads the token and removes it from the environment, so the learner code that runs next
-/// cannot read it back with `std::env::var`.
+/// Reads the token from stdin to its end, once per process: the pipe is then empty, so the
+/// learner code that runs next has nothing to read back. Outside grading the flag is unset
+/// and stdin is never touched.
 fn take_token() -> Option<String> {
-    let token = std::env::var(TOKEN_ENV).ok()?;
-    // SAFETY: since edition 2024 `remove_var` is `unsafe` because another thread might read the
-    // environment at the same moment (libc's getenv is not synchronised with unsetenv). The
-    // grader runs exactly one test per process and this is the first statement of that test:
-    // libtest's main thread is only waiting for the test thread to finish, and no learner code
-    // has run yet, so no other thread touches the environment now. Outside grading the variable
-    // is unset and we returned above without calling this.
-    unsafe { std::env::remove_var(TOKEN_ENV) };
-    (!token.is_empty()).then_some(token)
+    use std::io::Read;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static TAKEN: AtomicBool = AtomicBool::new(false);
+    if std::env::var(TOKEN_ENV).ok()?.as_str() != "1" || TAKEN.swap(true, Ordering::SeqCst) {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    let _ = std::io::stdin()
+        .lock()
+        .take(TOKEN_MAX as u64 + 1)
+        .read_to_end(&mut bytes);
+    let token = String::from_utf8(bytes).ok()?;
+    let token = token.trim();
+    let plausible = !token.is_empty()
+        && token.len() <= TOKEN_MAX
+        && token.bytes().all(|b| b.is_ascii_alphanumeric());
+    plausible.then(|| token.to_string())
 }
 
 impl Drop for Armed {

@@ -132,6 +132,20 @@ fn attacks_score_zero_and_the_reference_scores_full() {
         .set_len(50 << 20)
         .unwrap();
     std::fs::create_dir_all(subs.join("nothing here")).unwrap();
+    // Honest students graded in the same batch as the `sink_*` students, who try to take the
+    // whole batch down (30 compile errors, a 1 GiB static, deep nesting, endless const eval).
+    // Each hands in the reference with a small edit, so each is a build of its own.
+    let honest: Vec<String> = (1..=3).map(|i| format!("honest {i}")).collect();
+    for (i, h) in honest.iter().enumerate() {
+        let d = subs.join(h).join("src");
+        copy_dir(&sol, &d);
+        let add = std::fs::read_to_string(d.join("e01_add.rs")).unwrap();
+        std::fs::write(
+            d.join("e01_add.rs"),
+            format!("{add}// honest student {i}\n"),
+        )
+        .unwrap();
+    }
     std::fs::write(subs.join("nothing here/notes.txt"), "I forgot").unwrap();
     // Folder names: hidden, not UTF-8 (two that read the same once converted), escape codes.
     copy_dir(&sol, &subs.join(".hidden student/src"));
@@ -167,6 +181,8 @@ fn attacks_score_zero_and_the_reference_scores_full() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
+    // A per-member build budget well inside the test's own limit: a member that held the
+    // compiler longer would be stopped and blamed, not the batch.
     let run = xtask_env(
         course.path(),
         &args,
@@ -174,6 +190,7 @@ fn attacks_score_zero_and_the_reference_scores_full() {
             ("GEARS_ATTACK_PORT", port),
             // What `ct_compile_env` looks for at compile time: the build must not see it.
             ("GEARS_GRADER_SECRET", "do-not-leak".to_string()),
+            ("GEARS_GRADE_BUILD_SECS", "300".to_string()),
         ],
     );
     let stdout = &run.stdout;
@@ -188,8 +205,19 @@ fn attacks_score_zero_and_the_reference_scores_full() {
             .parse()
             .unwrap()
     };
-    assert_eq!(score("reference", "total"), 15.0, "{stdout}");
-    assert_eq!(score("partial", "e01_add"), 10.0);
+    let feedback = |s: &str| std::fs::read_to_string(out.join(s).join("feedback.md")).unwrap();
+    assert_eq!(
+        score("reference", "total"),
+        15.0,
+        "the reference solution must get full marks:\n{}",
+        feedback("reference")
+    );
+    assert_eq!(
+        score("partial", "e01_add"),
+        10.0,
+        "a correct e01 next to a wrong e02 must keep its points:\n{}",
+        feedback("partial")
+    );
     assert_eq!(score("partial", "e02_greet"), 0.0);
     assert_eq!(score("does not compile", "e01_add"), 0.0);
     assert_eq!(
@@ -214,6 +242,27 @@ fn attacks_score_zero_and_the_reference_scores_full() {
             score(a, "e01_add"),
             0.0,
             "attack `{a}` scored points:\n{stdout}"
+        );
+    }
+    // One student cannot sink the batch: every honest student keeps full marks, and a broken
+    // e01 costs its author only e01 where the compiler could say which file broke.
+    for h in &honest {
+        assert_eq!(
+            score(h, "total"),
+            15.0,
+            "honest student `{h}` lost points next to the sink_* students:\n{}",
+            feedback(h)
+        );
+    }
+    for s in [
+        "sink_compile_errors",
+        "sink_const_eval",
+        "sink_deep_nesting",
+    ] {
+        assert_eq!(
+            score(s, "e02_greet"),
+            5.0,
+            "`{s}` broke only e01; its correct e02 must keep its points:\n{stdout}"
         );
     }
 
@@ -261,7 +310,6 @@ fn attacks_score_zero_and_the_reference_scores_full() {
     );
 
     // Plain-words reasons reach the student.
-    let feedback = |s: &str| std::fs::read_to_string(out.join(s).join("feedback.md")).unwrap();
     assert!(feedback("exit_zero").contains("`process` is not allowed"));
     assert!(feedback("include_hidden").contains("include_str"));
     assert!(feedback("include_solution").contains("`path`"));
@@ -295,6 +343,18 @@ fn attacks_score_zero_and_the_reference_scores_full() {
             );
         }
     }
+    assert!(
+        feedback("sink_deep_nesting").contains("nested more than"),
+        "deep nesting must be refused with the rule named"
+    );
+    assert!(
+        feedback("sink_const_eval").contains("long_running_const_eval"),
+        "the forbidden lint must be named in the feedback"
+    );
+    assert!(
+        feedback("sink_compile_errors").contains("mismatched types"),
+        "the compile errors must reach their author"
+    );
     if skip_policy.contains(&"rt_exit_zero".to_string()) {
         assert!(feedback("rt_exit_zero").contains("without the grader's verdict"));
     }

@@ -7,10 +7,13 @@
 //!
 //! 1. **bubblewrap** (`bwrap`): new user, pid, network, ipc and uts namespaces (no network at
 //!    all), only `/usr` (and the `/lib*`, `/bin` links into it) mounted read-only, the test
-//!    binary itself bound read-only, a small private `/tmp` as the only writable place, no
-//!    `/proc` (so the process cannot read its own original environment block, where the verdict
-//!    token was), `--die-with-parent` and `--new-session` (no injecting keystrokes into the
-//!    grader's terminal).
+//!    binary itself bound read-only at one fixed path ([`INSIDE_BIN`], so no host path shows
+//!    inside), a small private `/tmp` as the only writable place, a fresh `/proc` of the
+//!    sandbox's own pid namespace (the harness reads its threads' run-queue times and counts
+//!    threads there; it shows only the sandbox's processes, and the verdict token is in none of
+//!    their environments or command lines because it arrives through stdin, see
+//!    `shared::verdict`), `--die-with-parent` and `--new-session` (no injecting keystrokes into
+//!    the grader's terminal).
 //! 2. **unshare** (util-linux): new user, pid, network, ipc and uts namespaces. The file system
 //!    is *not* hidden in this mode: only the policy keeps a test away from other files.
 //! 3. **none**: a loud warning, once per run, that grading is not isolated.
@@ -35,6 +38,11 @@ use crate::pipeline::process::which;
 
 /// Environment variable that forces an isolation mode.
 pub const MODE_ENV: &str = "GEARS_SANDBOX";
+
+/// Where bubblewrap shows the test binary inside the sandbox, whatever its host path (a target
+/// dir under the host's `/tmp` must not make `/tmp` non-empty inside, nor tell a submission
+/// where the course lives).
+pub const INSIDE_BIN: &str = "/gears/test-binary";
 
 /// How strongly test processes are isolated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,12 +213,22 @@ impl Sandbox {
         slot: u32,
     ) -> Vec<OsString> {
         let mut argv = self.prefix(program, env, slot);
-        argv.push(program.into());
+        argv.push(self.inside(program).into());
         argv.extend(args.iter().cloned());
         argv
     }
 
-    /// The wrapper to put in front of `program` (which the caller appends, with its arguments).
+    /// The path at which the process started by [`Sandbox::prefix`] finds `program`: the caller
+    /// appends this (not the host path) after the prefix.
+    pub fn inside(&self, program: &Path) -> PathBuf {
+        match self.mode {
+            Mode::Bwrap => PathBuf::from(INSIDE_BIN),
+            Mode::Unshare | Mode::None => program.to_path_buf(),
+        }
+    }
+
+    /// The wrapper to put in front of [`Sandbox::inside`]`(program)` (which the caller appends,
+    /// with its arguments).
     ///
     /// `env` is the complete environment the program sees: everything else is cleared
     /// (bubblewrap's `--clearenv`, or `env -i` in the other modes), so no secret of the grader's
@@ -219,6 +237,12 @@ impl Sandbox {
     /// budget. With bubblewrap, `program` is bound read-only at its own path.
     pub fn prefix(&self, program: &Path, env: &[(String, String)], slot: u32) -> Vec<OsString> {
         let mut argv: Vec<OsString> = Vec::new();
+        // The wrappers themselves start from an empty environment: with a pid namespace,
+        // bubblewrap's own process is pid 1 inside and its environment is readable at
+        // /proc/1/environ, so none of the grader's variables may reach it.
+        argv.push(self.env.clone().unwrap_or_else(|| "env".into()).into());
+        argv.push("-i".into());
+        argv.push("PATH=/usr/bin:/bin".into());
         let uid = UID_BASE + slot;
         if let Some(setpriv) = &self.setpriv {
             argv.push(setpriv.into());
@@ -252,6 +276,8 @@ impl Sandbox {
                     "/usr",
                     "--dev",
                     "/dev",
+                    "--proc",
+                    "/proc",
                 ] {
                     argv.push(a.into());
                 }
@@ -277,10 +303,10 @@ impl Sandbox {
                 argv.push(self.limits.tmp_size.to_string().into());
                 argv.push("--tmpfs".into());
                 argv.push("/tmp".into());
-                // The program is bound at its own path so its argv[0] stays meaningful.
+                // One fixed path inside, whatever the host path (see INSIDE_BIN).
                 argv.push("--ro-bind".into());
                 argv.push(program.into());
-                argv.push(program.into());
+                argv.push(INSIDE_BIN.into());
                 argv.push("--chdir".into());
                 argv.push("/tmp".into());
                 for (k, v) in env {
@@ -374,7 +400,14 @@ mod tests {
             .expect("spawn");
         (
             out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .map(|l| format!("stderr: {l}\n"))
+                    .collect::<String>()
+            ),
         )
     }
 
@@ -393,16 +426,25 @@ mod tests {
             eprintln!("bubblewrap not available here; skipping");
             return;
         }
-        // The course checkout, /root and /proc are invisible; /usr is read-only; /tmp works.
+        // The course checkout and /root are invisible; /usr is read-only; /tmp works and starts
+        // empty; /proc is the sandbox's own (a handful of processes, no grader variable in pid
+        // 1's environment).
         let here = std::env::current_dir().unwrap();
         let script = format!(
-            "test -e {} && echo SEES_COURSE; test -e /proc/self/environ && echo SEES_PROC; \
-             touch /usr/x 2>/dev/null && echo WROTE_USR; echo a > /tmp/ok && echo TMP_OK; \
+            "test -e {} && echo SEES_COURSE; test -r /proc/self/status && echo PROC_OK; \
+             test $(ls /proc | grep -c '^[0-9]') -le 10 || echo SEES_HOST_PIDS; \
+             tr '\\0' '\\n' < /proc/1/environ | grep -v '^PATH=' | grep . && echo LEAKS_ENV; \
+             touch /usr/x 2>/dev/null && echo WROTE_USR; ls -A /tmp | grep . && echo TMP_NOT_EMPTY; \
+             echo a > /tmp/ok && echo TMP_OK; \
              cat /sys/class/net/*/address 2>/dev/null | grep -v 00:00:00:00:00:00 && echo NET",
             here.display()
         );
         let (_, out) = run(&sb, &script);
-        assert_eq!(out.trim(), "TMP_OK", "{out}");
+        assert_eq!(
+            out.trim(),
+            "PROC_OK\nTMP_OK",
+            "the sandbox must show its own /proc, an empty /tmp and nothing of the host: {out}"
+        );
     }
 
     #[test]

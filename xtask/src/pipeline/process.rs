@@ -36,7 +36,34 @@ pub struct Captured {
 ///
 /// Returns an error only when the process could not be started.
 pub fn run_captured(cmd: &mut Command, limit: Duration, cap: usize) -> std::io::Result<Captured> {
-    run_captured_inner(cmd, limit, cap, None)
+    run_captured_inner(cmd, limit, cap, &Spawn::default(), None)
+}
+
+/// How [`run_spawned`] starts a child beyond the time limit and output cap.
+#[derive(Debug, Clone, Default)]
+pub struct Spawn {
+    /// Bytes written to the child's stdin, which is then closed (`None`: stdin is `/dev/null`).
+    ///
+    /// The grader hands a test process its verdict token this way: a pipe can be read once, and
+    /// unlike the environment or the command line it is not visible in `/proc/<pid>/environ`
+    /// or `cmdline` afterwards.
+    pub input: Option<Vec<u8>>,
+    /// Start the child as the leader of a new process group and kill the whole group at the
+    /// time limit, so its own children (cargo's rustc and linker processes) die with it.
+    ///
+    /// Trade-off: a process group of its own no longer receives the terminal's Ctrl-C, so only
+    /// callers that never run in front of a learner's terminal (the grader) ask for it.
+    pub own_group: bool,
+}
+
+/// [`run_captured`] with the options of [`Spawn`] (the grader's test processes and builds).
+pub fn run_spawned(
+    cmd: &mut Command,
+    limit: Duration,
+    cap: usize,
+    opts: &Spawn,
+) -> std::io::Result<Captured> {
+    run_captured_inner(cmd, limit, cap, opts, None)
 }
 
 /// [`run_captured`], also handing each line of stderr to `on_stderr` as it arrives (how a
@@ -47,7 +74,13 @@ pub fn run_captured_with(
     cap: usize,
     on_stderr: impl FnMut(&str) + Send + 'static,
 ) -> std::io::Result<Captured> {
-    run_captured_inner(cmd, limit, cap, Some(Box::new(on_stderr)))
+    run_captured_inner(
+        cmd,
+        limit,
+        cap,
+        &Spawn::default(),
+        Some(Box::new(on_stderr)),
+    )
 }
 
 /// A callback for each line of a stream.
@@ -57,25 +90,49 @@ fn run_captured_inner(
     cmd: &mut Command,
     limit: Duration,
     cap: usize,
+    opts: &Spawn,
     on_stderr: Option<OnLine>,
 ) -> std::io::Result<Captured> {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    use std::os::unix::process::CommandExt;
+    cmd.stdin(if opts.input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    if opts.own_group {
+        cmd.process_group(0);
+    }
     let start = Instant::now();
     let mut child = cmd.spawn()?;
+    if let (Some(mut stdin), Some(bytes)) = (child.stdin.take(), opts.input.clone()) {
+        // A writer thread: a child that never reads must not block us (the pipe buffer holds
+        // far more than a token, but a thread costs nothing and cannot deadlock).
+        thread::spawn(move || {
+            use std::io::Write;
+            let _ = stdin.write_all(&bytes);
+        });
+    }
     let out = child.stdout.take().map(|s| drain(s, cap, None));
     let err = child.stderr.take().map(|s| drain(s, cap, on_stderr));
     let (status, timed_out) = match child.wait_timeout(limit)? {
         Some(status) => (Some(status), false),
         None => {
-            // Killing only the direct child is deliberate: test binaries are single processes,
-            // and a sandbox wrapper is expected to take its child down with it.
+            if opts.own_group {
+                kill_group(child.id());
+            }
+            // Without a group of its own, killing only the direct child is deliberate: test
+            // binaries are single processes, and a sandbox wrapper takes its child down with it.
             let _ = child.kill();
             let _ = child.wait();
             (None, true)
         }
     };
+    if opts.own_group {
+        // Even on a normal exit, nothing the child started may outlive it.
+        kill_group(child.id());
+    }
     let duration = start.elapsed();
     let (stdout, t1) = out.map(join).unwrap_or_default();
     let (stderr, t2) = err.map(join).unwrap_or_default();
@@ -87,6 +144,18 @@ fn run_captured_inner(
         truncated: t1 || t2,
         duration,
     })
+}
+
+/// Sends SIGKILL to every process of the process group `pgid` (the group a child started with
+/// [`Spawn::own_group`] leads). Uses the system's `kill` program, so xtask needs no `libc`.
+pub fn kill_group(pgid: u32) {
+    let kill = which("kill").unwrap_or_else(|| PathBuf::from("/bin/kill"));
+    let _ = Command::new(kill)
+        .args(["-s", "KILL", "--", &format!("-{pgid}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
 }
 
 type Drain = thread::JoinHandle<(Vec<u8>, bool)>;
@@ -210,6 +279,50 @@ mod tests {
             "each line, the unterminated last one too, is seen live even past the cap"
         );
         assert_eq!(c.stderr, "a", "the cap still applies to what is kept");
+    }
+
+    #[test]
+    fn kills_the_whole_group_on_timeout() {
+        // The shell starts a grandchild that would outlive a kill of the shell alone.
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("alive");
+        let script = format!("(sleep 1; touch {}) & wait", marker.display());
+        let opts = Spawn {
+            own_group: true,
+            ..Spawn::default()
+        };
+        let c = run_spawned(
+            Command::new("sh").args(["-c", &script]),
+            Duration::from_millis(200),
+            1024,
+            &opts,
+        )
+        .unwrap();
+        assert!(c.timed_out, "the limit of 200 ms must stop the shell");
+        std::thread::sleep(Duration::from_millis(1500));
+        assert!(
+            !marker.exists(),
+            "a grandchild survived the group kill: rustc would keep spinning after the grader gave up"
+        );
+    }
+
+    #[test]
+    fn feeds_stdin_once() {
+        let opts = Spawn {
+            input: Some(b"secret".to_vec()),
+            ..Spawn::default()
+        };
+        let c = run_spawned(
+            Command::new("sh").args(["-c", "cat; cat"]),
+            Duration::from_secs(5),
+            1024,
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(
+            c.stdout, "secret",
+            "the input is read once, then stdin is at its end"
+        );
     }
 
     #[test]

@@ -44,6 +44,11 @@ pub struct RunnerConfig {
     pub judge: Option<Judge>,
     /// Time limit for `--list`.
     pub list_timeout: Duration,
+    /// Bytes for each test process's stdin (the grader's verdict token); `None`: `/dev/null`.
+    pub input: Option<Vec<u8>>,
+    /// The path the prefix sees the binary at, when it is not the host path (bubblewrap binds
+    /// the test binary at one fixed path, so no host path is visible inside).
+    pub program: Option<PathBuf>,
 }
 
 impl Default for RunnerConfig {
@@ -63,6 +68,8 @@ impl Default for RunnerConfig {
             cwd: None,
             judge: None,
             list_timeout: Duration::from_secs(30),
+            input: None,
+            program: None,
         }
     }
 }
@@ -113,7 +120,7 @@ impl RunnerConfig {
         let mut cmd = match self.prefix.split_first() {
             Some((first, rest)) => {
                 let mut c = Command::new(first);
-                c.args(rest).arg(bin);
+                c.args(rest).arg(self.program.as_deref().unwrap_or(bin));
                 c
             }
             None => Command::new(bin),
@@ -206,7 +213,11 @@ pub fn run_one(bin: &Path, spec: &TestSpec, cfg: &RunnerConfig) -> TestResult {
     ];
     args.extend(cfg.extra_args.iter().cloned());
     let mut cmd = cfg.command(bin, &args);
-    let output = match process::run_captured(&mut cmd, spec.timeout, cfg.output_cap) {
+    let opts = process::Spawn {
+        input: cfg.input.clone(),
+        own_group: false,
+    };
+    let output = match process::run_spawned(&mut cmd, spec.timeout, cfg.output_cap, &opts) {
         Ok(c) => c,
         Err(e) => {
             return TestResult {

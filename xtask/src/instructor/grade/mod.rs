@@ -5,37 +5,40 @@
 //!
 //! 1. [`collect`]: read only the exercise files `lesson.toml` names from each student folder
 //!    (bad files score 0 with a reason; the folder is never written to).
-//! 2. [`crate::instructor::policy`]: refuse files that reach for files, processes, the network, `unsafe` or
-//!    compile-time includes; they are replaced by the stub and score 0, with the rule in plain
-//!    words.
-//! 3. [`workspace`]: one generated cargo workspace, one member per *distinct* submission
-//!    (students whose effective files are identical — e.g. everyone who handed in nothing for
-//!    the lesson — share one build), tests armed by [`rewrite`] with the verdict guard.
-//!    One `cargo test --no-run --no-fail-fast` builds them all; a file that does not compile is
-//!    swapped for its stub and the workspace rebuilt (again if that reveals the next broken
-//!    file), so it costs only its own points.
-//! 4. [`run`]: every test of every member in its own sandboxed process, all cores busy, a pass
-//!    only with the per-process secret token.
-//! 5. [`report`]: scores (partial credit per passing test) and the files handed back.
+//! 2. [`police`]: refuse files that reach for files, processes, the network, `unsafe` or
+//!    compile-time includes ([`crate::instructor::policy`]), or nest deeper than any honest
+//!    file; they are replaced by the stub and score 0, with the rule in plain words. Then
+//!    [`police::dedupe`]: one member per *distinct* set of effective files (everyone who
+//!    handed in nothing shares one build).
+//! 3. [`build`]: one generated cargo [`workspace`], tests armed by [`rewrite`] with the verdict
+//!    guard, built with `--keep-going` in a loop that ends only when every member is built or
+//!    blamed: a file that does not compile is swapped for its stub, a member that crashes or
+//!    stalls the compiler is built alone under the per-member time and memory budget.
+//! 4. [`schedule`] + [`run`]: every test of every member in its own sandboxed process, all
+//!    cores busy, a pass only with the per-process secret token.
+//! 5. [`score`] (a pure function: partial credit per passing test) and [`gradebook`]: the
+//!    files handed back.
 
+pub mod build;
 pub mod collect;
 pub mod formats;
 pub mod gradebook;
+pub mod police;
 pub mod rewrite;
 pub mod run;
+pub mod schedule;
+pub mod score;
 pub mod workspace;
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::course::status::Status;
 use crate::course::{Course, Lesson};
 use crate::error::{Outcome, Result, UserError};
 use crate::instructor::sandbox::Sandbox;
-use collect::Found;
-use gradebook::{Blocker, ExerciseGrade, StudentGrade, TestGrade};
+use gradebook::StudentGrade;
 
 /// What `grade` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -219,148 +222,47 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
         })
         .collect();
     let allow = crate::instructor::policy::lesson_allow_list(&lesson.dir)?;
-    let mut blockers: Vec<BTreeMap<String, Blocker>> = Vec::new();
-    let mut effective: Vec<BTreeMap<String, String>> = Vec::new();
-    for sub in &subs {
-        let mut b = BTreeMap::new();
-        let mut eff = BTreeMap::new();
-        let exempt = args.skip_policy.contains(&sub.name);
-        for ex in &lesson.exercises {
-            let text = match &sub.files[&ex.id] {
-                Found::File { text, .. } if text.trim_end() == stubs[&ex.id].trim_end() => {
-                    b.insert(ex.id.clone(), Blocker::Unchanged);
-                    None
-                }
-                Found::File { text, .. } => {
-                    let violations = if exempt {
-                        Vec::new()
-                    } else {
-                        crate::instructor::policy::check_source(text, &allow)
-                    };
-                    if violations.is_empty() {
-                        Some(text.clone())
-                    } else {
-                        b.insert(
-                            ex.id.clone(),
-                            Blocker::Policy(crate::instructor::policy::describe(&violations)),
-                        );
-                        None
-                    }
-                }
-                Found::Missing => {
-                    b.insert(ex.id.clone(), Blocker::Missing);
-                    None
-                }
-                Found::Rejected(why) => {
-                    b.insert(ex.id.clone(), Blocker::BadFile(why.clone()));
-                    None
-                }
-            };
-            eff.insert(ex.id.clone(), text.unwrap_or_else(|| stubs[&ex.id].clone()));
-        }
-        blockers.push(b);
-        effective.push(eff);
-    }
-
-    // 3. One member per distinct set of effective files.
-    let mut member_of: Vec<usize> = Vec::new();
-    let mut members: Vec<BTreeMap<String, String>> = Vec::new();
-    for eff in &effective {
-        match members.iter().position(|m| m == eff) {
-            Some(i) => member_of.push(i),
-            None => {
-                members.push(eff.clone());
-                member_of.push(members.len() - 1);
-            }
-        }
-    }
-    let names: Vec<String> = (0..members.len())
-        .map(|i| format!("g{:03}", i + 1))
+    let policed: Vec<police::Policed> = subs
+        .iter()
+        .map(|sub| {
+            let exempt = args.skip_policy.contains(&sub.name);
+            police::police(&lesson, sub, &stubs, &allow, exempt)
+        })
         .collect();
+
+    // 2b. One member per distinct set of effective files.
+    let effective: Vec<BTreeMap<String, String>> =
+        policed.iter().map(|p| p.effective.clone()).collect();
+    let (members, member_of) = police::dedupe(&effective);
     let root = course.state_dir().join("grade").join(&lesson.name);
     let _lock = workspace::lock(&root)?;
-    let spec = |files: &BTreeMap<String, String>, i: usize| workspace::MemberSpec {
-        name: names[i].clone(),
-        files: lesson
-            .exercises
-            .iter()
-            .map(|ex| (ex.file.clone(), files[&ex.id].clone()))
-            .collect(),
-    };
     let mut specs: Vec<workspace::MemberSpec> = members
         .iter()
         .enumerate()
-        .map(|(i, m)| spec(m, i))
+        .map(|(i, m)| workspace::MemberSpec {
+            name: format!("g{:03}", i + 1),
+            files: lesson
+                .exercises
+                .iter()
+                .map(|ex| (ex.file.clone(), m[&ex.id].clone()))
+                .collect(),
+        })
         .collect();
-    let build_timeout = Duration::from_secs(30 * 60);
+
+    // 3. Build every member, or blame it (stub fallback per file, suspects alone).
     let progress = Progress::new(args.quiet);
     progress.message(&format!("building {} distinct submissions", specs.len()));
     let build_start = Instant::now();
-    let ws = workspace::materialise(course, &lesson, &root, &specs)?;
-    let mut builds = workspace::build(&ws, &names, build_timeout)?;
+    let inputs = build::Inputs {
+        course,
+        lesson: &lesson,
+        root: &root,
+        stubs: &stubs,
+        budget: workspace::Budget::default(),
+    };
+    let built = build::build_all(&inputs, &mut specs, &|m| progress.message(m))?;
 
-    // Compile errors: attribute each to its exercise, swap that file for its stub, rebuild.
-    // rustc may only reveal a type error in one file once another file's syntax error is gone,
-    // so this repeats (at most once per exercise) until no member has a new error to pin.
-    let mut compile_errors: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); members.len()];
-    // Each round swaps at least one file or stops, so exercises × members rounds always
-    // suffice (cargo may stop at the first failed member, revealing one broken member a round).
-    for _round in 0..lesson.exercises.len() * names.len() {
-        let mut swapped = false;
-        for (i, name) in names.iter().enumerate() {
-            let b = &builds[name];
-            if b.errors.is_empty() {
-                continue;
-            }
-            let member_dir = root.join(name);
-            let attr = crate::pipeline::attribution::attribute(&lesson, &member_dir, &b.errors);
-            let still_own = |id: &str| {
-                lesson
-                    .exercises
-                    .iter()
-                    .any(|ex| ex.id == id && specs[i].files[&ex.file] != stubs[&ex.id])
-            };
-            let mut ids: Vec<String> = attr
-                .by_exercise
-                .keys()
-                .filter(|id| still_own(id))
-                .cloned()
-                .collect();
-            if ids.is_empty() {
-                // An error we cannot pin on one file: every file that is not a stub is suspect.
-                ids = lesson
-                    .exercises
-                    .iter()
-                    .filter(|ex| still_own(&ex.id))
-                    .map(|ex| ex.id.clone())
-                    .collect();
-            }
-            for id in ids {
-                let own = attr.by_exercise.get(&id).filter(|d| !d.is_empty());
-                let diags = own.unwrap_or(&attr.unattributed);
-                let mut text = diags
-                    .iter()
-                    .map(|d| crate::pipeline::process::strip_ansi(&d.rendered))
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                text = text.replace(&format!("{}/", member_dir.display()), "");
-                text = text.replace(&format!("{name}/"), &format!("{}/", lesson.name));
-                if let Some(ex) = lesson.exercises.iter().find(|e| e.id == id) {
-                    specs[i].files.insert(ex.file.clone(), stubs[&id].clone());
-                    compile_errors[i].insert(id.clone(), text);
-                    swapped = true;
-                }
-            }
-        }
-        if !swapped {
-            break;
-        }
-        progress.message("rebuilding with stubs in place of files that do not compile");
-        workspace::materialise(course, &lesson, &root, &specs)?;
-        builds = workspace::build(&ws, &names, build_timeout)?;
-    }
-
-    // 4. List and run the tests of every member, skipping exercises that are stubs anyway.
+    // 4. List the tests of every member; queue those some student is graded on.
     let scratch_root = root.join("scratch");
     let scratch = |i: usize| {
         let d = scratch_root.join(format!("g{:03}", i + 1));
@@ -370,85 +272,41 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
         let _ = std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o777));
         d
     };
-    let stage = Stage::new(&sandbox)?;
-    let mut jobs = Vec::new();
-    let mut listed: Vec<BTreeMap<String, Vec<String>>> = vec![BTreeMap::new(); members.len()];
-    let mut build_failed: Vec<Option<String>> = vec![None; members.len()];
-    for (i, name) in names.iter().enumerate() {
-        let b = &builds[name];
-        let Some(bin) = b.executables.get(workspace::GRADE_TARGET) else {
-            build_failed[i] = Some(if b.errors.is_empty() {
-                "the tests were not built".to_string()
-            } else {
-                "the submission does not build even with stubs in place".to_string()
-            });
-            continue;
-        };
-        let bin = stage.place(bin, name)?;
-        let tests = match run::list(&sandbox, &bin, i as u32, &scratch(i)) {
-            Ok(t) => t,
-            Err(e) => {
-                build_failed[i] = Some(format!("the test binary did not list its tests: {e}"));
-                continue;
-            }
-        };
-        for full in &tests {
-            // `check::e01_x::name` or `hidden::e01_x::name` (see workspace::GRADE_TARGET).
-            let Some((target, short)) = full.split_once("::") else {
-                continue;
-            };
-            if target != "check" && target != "hidden" {
-                continue;
-            }
-            let Some(ex) = lesson.exercises.iter().find(|e| e.owns_test(short)) else {
-                continue;
-            };
-            listed[i]
-                .entry(target.to_string())
-                .or_default()
-                .push(short.to_string());
-            // Run an exercise's tests only if some student of this member is graded on
-            // their own file: where the stub was put in for everyone, the score is 0
-            // anyway.
-            let graded_on_own_code = !compile_errors[i].contains_key(&ex.id)
-                && member_of
-                    .iter()
-                    .zip(&blockers)
-                    .any(|(m, b)| *m == i && !b.contains_key(&ex.id));
-            if graded_on_own_code {
-                let timeout = args
-                    .timeout_secs
-                    .map(Duration::from_secs)
-                    .unwrap_or_else(|| ex.timeout());
-                jobs.push(run::Job {
-                    member: i,
-                    target: target.to_string(),
-                    bin: bin.clone(),
-                    test: full.clone(),
-                    short: short.to_string(),
-                    timeout,
-                });
-            }
-        }
-    }
+    let graded_on_own_code = |m: usize, id: &str| {
+        !built.compile_errors[m].contains_key(id)
+            && member_of
+                .iter()
+                .zip(&policed)
+                .any(|(of, p)| *of == m && !p.blockers.contains_key(id))
+    };
+    let plan = schedule::schedule(
+        &lesson,
+        &sandbox,
+        &built.binaries,
+        &graded_on_own_code,
+        args.timeout_secs.map(Duration::from_secs),
+        &scratch,
+    )?;
     let build_time = build_start.elapsed();
     let test_start = Instant::now();
-    progress.start(jobs.len() as u64, "running tests");
+    progress.start(plan.jobs.len() as u64, "running tests");
     let parallelism = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2)
     });
-    let results = run::run_all(&sandbox, jobs, &scratch, parallelism, &|| progress.tick());
+    let results = run::run_all(&sandbox, plan.jobs.clone(), &scratch, parallelism, &|| {
+        progress.tick()
+    });
     progress.finish();
     let _ = std::fs::remove_dir_all(&scratch_root);
     let test_time = test_start.elapsed();
 
     // 5. Score and write.
-    let mut by_test: BTreeMap<(usize, String, String), (Status, Option<String>)> = BTreeMap::new();
+    let mut verdicts: Vec<score::Verdicts> = vec![BTreeMap::new(); members.len()];
     for r in results {
-        by_test.insert(
-            (r.job.member, r.job.target.clone(), r.job.short.clone()),
+        verdicts[r.job.member].insert(
+            (r.job.target.clone(), r.job.short.clone()),
             (r.status, r.message),
         );
     }
@@ -462,69 +320,18 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
     let mut students = Vec::new();
     for (s, sub) in subs.iter().enumerate() {
         let m = member_of[s];
-        let mut exercises = Vec::new();
-        for ex in &lesson.exercises {
-            let mut blocker = blockers[s].get(&ex.id).cloned();
-            if blocker.is_none()
-                && let Some(text) = compile_errors[m].get(&ex.id)
-            {
-                blocker = Some(Blocker::CompileError(text.clone()));
-            }
-            if blocker.is_none()
-                && let Some(why) = &build_failed[m]
-            {
-                blocker = Some(Blocker::CompileError(why.clone()));
-            }
-            let points = f64::from(ex.points);
-            let mut tests = Vec::new();
-            for target in ["check", "hidden"] {
-                for t in listed[m]
-                    .get(target)
-                    .into_iter()
-                    .flatten()
-                    .filter(|t| ex.owns_test(t))
-                {
-                    let (status, message) = if blocker.is_some() {
-                        (Status::NotRun, None)
-                    } else {
-                        by_test
-                            .get(&(m, target.to_string(), t.clone()))
-                            .cloned()
-                            .unwrap_or((Status::NotRun, Some("not run".into())))
-                    };
-                    tests.push(TestGrade {
-                        name: t.clone(),
-                        hidden: target == "hidden",
-                        status,
-                        message,
-                        score: 0.0,
-                        max: 0.0,
-                    });
-                }
-            }
-            let n = tests.len().max(1) as f64;
-            for t in &mut tests {
-                t.max = points / n;
-                t.score = if t.status == Status::Pass {
-                    points / n
-                } else {
-                    0.0
-                };
-            }
-            let score = if blocker.is_some() {
-                0.0
-            } else {
-                tests.iter().map(|t| t.score).sum()
-            };
-            exercises.push(ExerciseGrade {
-                id: ex.id.clone(),
-                title: ex.title.clone(),
-                points,
-                score,
-                blocker,
-                tests,
-            });
-        }
+        let failed = built.failed[m].as_deref().or(plan.failed[m].as_deref());
+        let facts = score::MemberFacts {
+            listed: plan.listed[m].clone(),
+            compile_errors: Some(&built.compile_errors[m]),
+            build_failed: failed,
+            verdicts: Some(&verdicts[m]),
+        };
+        let exercises = lesson
+            .exercises
+            .iter()
+            .map(|ex| score::score_exercise(ex, policed[s].blockers.get(&ex.id), &facts))
+            .collect();
         let mut notes = Vec::new();
         if sub.is_empty() {
             notes.push(format!(
@@ -557,48 +364,11 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
     Ok(BatchResult {
         ids,
         students,
-        builds: names.len(),
+        builds: members.len(),
         build_time,
         test_time,
         isolation: sandbox.mode.name(),
     })
-}
-
-/// Where test binaries are started from. When the sandbox runs them as another uid and the
-/// target dir is not reachable by other users (e.g. under a private home folder), they are
-/// copied to a world-readable temporary folder first.
-struct Stage {
-    dir: Option<tempfile::TempDir>,
-}
-
-impl Stage {
-    fn new(sandbox: &Sandbox) -> Result<Stage> {
-        Ok(Stage {
-            dir: if sandbox.switches_uid() {
-                let d = tempfile::Builder::new()
-                    .prefix("gears-grade-")
-                    .tempdir()
-                    .map_err(|e| UserError::io("cannot create a temporary folder", e))?;
-                use std::os::unix::fs::PermissionsExt;
-                let _ = std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755));
-                Some(d)
-            } else {
-                None
-            },
-        })
-    }
-
-    fn place(&self, bin: &Path, name: &str) -> Result<PathBuf> {
-        match &self.dir {
-            Some(d) if !crate::instructor::sandbox::reachable_by_others(bin) => {
-                let to = d.path().join(name);
-                std::fs::copy(bin, &to)
-                    .map_err(|e| UserError::io(format!("cannot copy {}", bin.display()), e))?;
-                Ok(to)
-            }
-            _ => Ok(bin.to_path_buf()),
-        }
-    }
 }
 
 /// A progress bar on a terminal, silence elsewhere.

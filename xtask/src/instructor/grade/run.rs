@@ -5,7 +5,8 @@
 //! with a time limit and an output cap. Grading adds three things on top:
 //!
 //! * **a sandbox prefix** ([`crate::instructor::sandbox`]) per process, with a private uid per submission;
-//! * **a fresh random token per process** in `GEARS_VERDICT_TOKEN`, and a judge that counts a
+//! * **a fresh random token per process**, written into its stdin (never into its environment
+//!   or command line, which `/proc` shows to anyone in the sandbox), and a judge that counts a
 //!   test as passed only when libtest says so *and* stdout carries `GEARS-VERDICT-OK <token>`
 //!   (see `shared::verdict`) — so exiting early or printing fake results earns nothing;
 //! * **one queue for the whole batch**: every (submission, binary, test) is a job, and as many
@@ -22,9 +23,9 @@ use crate::instructor::sandbox::Sandbox;
 use crate::pipeline::process::Captured;
 use crate::pipeline::runner::{self, RunnerConfig, TestSpec};
 
-/// Must equal `shared::verdict::TOKEN_ENV` (xtask does not depend on `shared`, which would pull
-/// tokio into the tool's own build).
-pub const TOKEN_ENV: &str = "GEARS_VERDICT_TOKEN";
+/// Must equal `shared::verdict::TOKEN_ENV`, the flag saying "your token is on stdin" (xtask
+/// does not depend on `shared`, which would pull tokio into the tool's own build).
+pub const TOKEN_ENV: &str = "GEARS_VERDICT_STDIN";
 /// Must equal `shared::verdict::OK_PREFIX`.
 pub const OK_PREFIX: &str = "GEARS-VERDICT-OK";
 
@@ -144,7 +145,7 @@ fn config(sandbox: &Sandbox, bin: &Path, slot: u32, scratch: &Path, token: &str)
         ("LANG".to_string(), "C.UTF-8".to_string()),
     ];
     if !token.is_empty() {
-        env.push((TOKEN_ENV.to_string(), token.to_string()));
+        env.push((TOKEN_ENV.to_string(), "1".to_string()));
     }
     let prefix = sandbox
         .prefix(bin, &env, slot)
@@ -161,6 +162,8 @@ fn config(sandbox: &Sandbox, bin: &Path, slot: u32, scratch: &Path, token: &str)
             .then(|| scratch.to_path_buf()),
         judge: None,
         list_timeout: Duration::from_secs(30),
+        input: (!token.is_empty()).then(|| format!("{token}\n").into_bytes()),
+        program: Some(sandbox.inside(bin)),
     }
 }
 
