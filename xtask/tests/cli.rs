@@ -81,6 +81,25 @@ fn stubs_fail_with_a_verdict_per_exercise_and_the_hang_times_out() {
 }
 
 #[test]
+fn a_first_failure_sends_the_learner_to_the_section_the_manifest_names() {
+    let c = course();
+    let run = xtask(c.path(), &["check", "lesson-01"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let next = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("next: "))
+        .unwrap_or_else(|| panic!("a failing check must end with a next step:\n{}", run.stdout));
+    assert_eq!(
+        next,
+        "next: open lesson-01/src/e01_add.rs and read the task in its doc comment and \
+         \"Adding numbers\" in lesson-01/README.md;",
+        "the `readme` key of lesson.toml names the section to read (without its backticks), \
+         even though \"How your work is checked\" mentions the id first"
+    );
+}
+
+#[test]
 fn solutions_pass_and_verify_proves_the_fixture() {
     let c = course();
     let before = snapshot(c.path());
@@ -204,7 +223,7 @@ fn bad_input_is_one_line_and_exit_2() {
     one_line_error(&run);
     assert!(
         run.stderr
-            .contains("lesson-01/lesson.toml line 15, key `points`"),
+            .contains("lesson-01/lesson.toml line 17, key `points`"),
         "{}",
         run.stderr
     );

@@ -6,6 +6,7 @@
 //! This check turns every such slip into a sentence that names the file to fix. `export` can run
 //! it too before writing a student edition.
 
+use crate::course::readme;
 use crate::course::regions::module_regions;
 use crate::course::{Exercise, Lesson};
 
@@ -117,6 +118,14 @@ fn exercise_problems(lesson: &Lesson, files: &LessonFiles, ex: &Exercise) -> Vec
     {
         problems.push("is not listed in the lesson README.md".to_string());
     }
+    if let (Some(readme), Some(wanted)) = (&files.readme, &ex.readme)
+        && readme::find(readme, wanted).is_none()
+    {
+        problems.push(format!(
+            "readme = \"{wanted}\" names no heading of {} (headings are compared without #s and backticks)",
+            lesson.display_path("README.md")
+        ));
+    }
     if ex.timeout_secs == Some(0) {
         problems.push("timeout_secs = 0 would fail every test".to_string());
     }
@@ -170,4 +179,56 @@ pub fn mistake_files(lesson: &Lesson, id: &str) -> Vec<std::path::PathBuf> {
         .unwrap_or_default();
     files.sort();
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const README: &str = "# Lesson\n\n## Waking from `another` thread\ntext\n\n## How your work is checked\n`e01_a` and `e02_b`\n";
+
+    fn manifest(readme_a: &str, readme_b: &str) -> String {
+        let mut toml = String::from("title = \"T\"\nsummary = \"S\"\n");
+        for (id, key) in [("e01_a", readme_a), ("e02_b", readme_b)] {
+            toml.push_str(&format!(
+                "\n[[exercise]]\nid = \"{id}\"\ntitle = \"T\"\nfile = \"src/{id}.rs\"\npoints = 1\nhints = [\"a\", \"b\"]\n{key}\n"
+            ));
+        }
+        toml
+    }
+
+    /// The problems proof 1 reports about `readme` keys (the throw-away lesson lacks its other
+    /// files, so every other sentence is set aside).
+    fn readme_problems(name: &str, readme_a: &str, readme_b: &str) -> Vec<String> {
+        let (lesson, root) =
+            crate::course::test_lesson_files(name, &manifest(readme_a, readme_b), README);
+        let problems = check(&lesson);
+        let _ = std::fs::remove_dir_all(root);
+        problems
+            .into_iter()
+            .filter(|p| p.contains("readme"))
+            .collect()
+    }
+
+    #[test]
+    fn a_readme_key_must_name_a_heading_of_the_lesson_readme() {
+        let problems = readme_problems(
+            "lesson-07",
+            "readme = \"## Waking from another thread\"",
+            "readme = \"Waking from another threads\"",
+        );
+        assert_eq!(
+            problems,
+            [
+                "e02_b: readme = \"Waking from another threads\" names no heading of \
+                 lesson-07/README.md (headings are compared without #s and backticks)"
+            ],
+            "a heading the README lacks must be one sentence naming the exercise, the lesson and \
+             the heading; a heading that differs only in #s and backticks must pass"
+        );
+        assert!(
+            readme_problems("lesson-08", "", "").is_empty(),
+            "the key is optional: leaving it out is not a problem"
+        );
+    }
 }

@@ -15,12 +15,14 @@
 //! learner has done so far — and nothing about builds, tests or verbs.
 //!
 //! * [`manifest_check`]: does a manifest match its files (verify proof 1);
+//! * [`readme`]: the headings of a lesson README that an exercise's `readme` key may name;
 //! * [`regions`]: where each exercise's `mod <id> { ... }` sits in a test file;
 //! * [`status`]: the verdict of a test and of an exercise;
 //! * [`progress`]: the learner's progress cache and hint levels, under `target/`.
 
 pub mod manifest_check;
 pub mod progress;
+pub mod readme;
 pub mod regions;
 pub mod status;
 
@@ -80,6 +82,9 @@ pub struct Exercise {
     pub hints: Vec<String>,
     /// Per-test time limit override, in seconds.
     pub timeout_secs: Option<u64>,
+    /// The lesson README heading that teaches what this exercise needs (`readme = "..."`);
+    /// `None` lets the next-step line guess. Verify proof 1 refuses a heading that is not there.
+    pub readme: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,6 +105,7 @@ struct ExerciseToml {
     points: u32,
     hints: Vec<String>,
     timeout_secs: Option<u64>,
+    readme: Option<String>,
 }
 
 impl Exercise {
@@ -280,6 +286,7 @@ impl Lesson {
                 points: e.points,
                 hints: e.hints,
                 timeout_secs: e.timeout_secs,
+                readme: e.readme,
             })
             .collect::<Vec<_>>();
         let lesson = Lesson {
@@ -410,7 +417,7 @@ fn parse_manifest(display: &str, text: &str) -> Result<ManifestToml> {
         what.push_str(&format!(": {msg}"));
         UserError::new(
             what,
-            "fix the manifest (fields: title, summary, [[exercise]] id/title/file/points/hints/timeout_secs)",
+            "fix the manifest (fields: title, summary, [[exercise]] id/title/file/points/hints/timeout_secs/readme)",
         )
     })
 }
@@ -472,6 +479,24 @@ pub fn test_lesson(name: &str, ids: &[&str]) -> Lesson {
     let lesson = Lesson::load(&lesson_dir).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
     lesson
+}
+
+/// Test helper: writes a lesson `name` with the given `lesson.toml` and `README.md` under a
+/// fresh temp dir and loads it. The files stay until the caller removes the returned root, so
+/// checks that read the README (verify proof 1, the next-step line) can run on it.
+#[cfg(test)]
+pub fn test_lesson_files(name: &str, toml: &str, readme: &str) -> (Lesson, PathBuf) {
+    let root = std::env::temp_dir().join(format!("gears-files-{}-{name}", std::process::id()));
+    let lesson_dir = root.join(name);
+    std::fs::create_dir_all(&lesson_dir).unwrap();
+    std::fs::write(lesson_dir.join("lesson.toml"), toml).unwrap();
+    std::fs::write(lesson_dir.join("README.md"), readme).unwrap();
+    std::fs::write(
+        lesson_dir.join("Cargo.toml"),
+        format!("[package]\nname = \"{name}\"\n"),
+    )
+    .unwrap();
+    (Lesson::load(&lesson_dir).unwrap(), root)
 }
 
 #[cfg(test)]

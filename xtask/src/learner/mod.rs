@@ -152,11 +152,17 @@ impl Step {
 }
 
 /// "Open the file, read the section": the step for an exercise not tried yet.
+///
+/// The section is the exercise's `readme` key when it names a heading of the README (verify
+/// proof 1 makes sure it does); only without one does the tool guess with [`readme_section`].
 fn read_first(lesson: &Lesson, ex: &Exercise, file: &str) -> String {
     let readme = lesson.dir.join("README.md");
-    let section = std::fs::read_to_string(&readme)
-        .ok()
-        .and_then(|text| readme_section(&text, &ex.id));
+    let section = std::fs::read_to_string(&readme).ok().and_then(|text| {
+        ex.readme
+            .as_deref()
+            .and_then(|wanted| crate::course::readme::find(&text, wanted))
+            .or_else(|| readme_section(&text, &ex.id))
+    });
     let read = match section {
         Some(title) => format!(" and \"{title}\" in {}", lesson.display_path("README.md")),
         None if readme.is_file() => format!(" and {}", lesson.display_path("README.md")),
@@ -169,8 +175,10 @@ fn read_first(lesson: &Lesson, ex: &Exercise, file: &str) -> String {
     )
 }
 
-/// The README heading that best introduces exercise `id`: the first section (other than the
-/// exercise list) that names it, else the section that lists the exercises, else none.
+/// The fallback guess for an exercise without a `readme` key: the first section (other than the
+/// exercise list) that names `id`, else the section that lists the exercises, else none. It
+/// goes wrong whenever a generic section ("How your work is checked") mentions the id, which is
+/// why every exercise of the course names its section explicitly.
 fn readme_section(text: &str, id: &str) -> Option<String> {
     let mut sections: Vec<(String, String)> = Vec::new();
     for line in text.lines() {
@@ -270,6 +278,36 @@ mod tests {
                 "{why} ({status:?}, {tries} failing checks, {seen}/{total} hints seen)"
             );
         }
+    }
+
+    #[test]
+    fn the_next_step_reads_the_section_the_manifest_names() {
+        let readme = "# L\n## Waking from `another` thread\nwhy\n## How your work is checked\n`e01_a` `e02_b`\n";
+        let mut toml = String::from("title = \"T\"\nsummary = \"S\"\n");
+        for (id, key) in [
+            ("e01_a", "readme = \"Waking from another thread\""),
+            ("e02_b", ""),
+        ] {
+            toml.push_str(&format!(
+                "\n[[exercise]]\nid = \"{id}\"\ntitle = \"T\"\nfile = \"src/{id}.rs\"\npoints = 1\nhints = [\"a\", \"b\"]\n{key}\n"
+            ));
+        }
+        let (lesson, root) = crate::course::test_lesson_files("lesson-06", &toml, readme);
+        let keyed = read_first(&lesson, &lesson.exercises[0], "lesson-06/src/e01_a.rs");
+        let guessed = read_first(&lesson, &lesson.exercises[1], "lesson-06/src/e02_b.rs");
+        let _ = std::fs::remove_dir_all(root);
+        assert!(
+            keyed.starts_with(
+                "open lesson-06/src/e01_a.rs and read the task in its doc comment and \
+                 \"Waking from another thread\" in lesson-06/README.md;"
+            ),
+            "an exercise with a `readme` key must be sent to that section, even when a generic \
+             section mentions its id first; got: {keyed}"
+        );
+        assert!(
+            guessed.contains("\"How your work is checked\" in lesson-06/README.md"),
+            "without the key the old guess stays as the fallback; got: {guessed}"
+        );
     }
 
     #[test]
