@@ -116,6 +116,7 @@ mod tests {
             points,
             hints: Vec::new(),
             timeout_secs: None,
+            readme: None,
         }
     }
 
