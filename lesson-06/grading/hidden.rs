@@ -11,50 +11,7 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-/// Runs `f`, catching a panic without printing it, so that the test's own message (which names
-/// the promise) is the first thing a learner reads, not the bare panic it replaces.
-///
-/// (The panic hook is process-wide; this one stays silent only for the calling thread, so a
-/// panic elsewhere in a parallel test run still prints.)
-fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
-    use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind, set_hook, take_hook};
-    type Hook = Arc<dyn Fn(&PanicHookInfo<'_>) + Send + Sync>;
-    let me = std::thread::current().id();
-    let previous: Hook = Arc::from(take_hook());
-    let outer = previous.clone();
-    set_hook(Box::new(move |info| {
-        if std::thread::current().id() != me {
-            outer(info);
-        }
-    }));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    drop(take_hook());
-    set_hook(Box::new(move |info| previous(info)));
-    result
-}
-
-/// Runs `fut` on a fresh current-thread runtime with paused time, on this thread, under
-/// [`quietly`]: the panics of jobs that are *meant* to panic (they run on this thread too) stay
-/// silent, and a panic that escapes `fut` comes back as `Err` for the test to judge.
-fn quietly_paused<T>(fut: impl Future<Output = T>) -> std::thread::Result<T> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .expect("building a test runtime");
-    quietly(|| runtime.block_on(fut))
-}
-
-/// The text of a caught panic (`panic!("...")` carries a `&str`, `panic!("{x}")` a `String`).
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(a panic without a message)".to_string()
-    }
-}
+use shared::testing::quiet_paused;
 
 /// Counts what happened to the jobs it made: finished, or dropped before finishing (cancelled).
 #[derive(Clone, Default)]
@@ -236,12 +193,12 @@ mod e02_panics {
 
     type Job = Pin<Box<dyn Future<Output = usize> + Send>>;
 
-    fn caught<T>(result: std::thread::Result<T>) -> T {
+    fn caught<T>(result: Result<T, String>) -> T {
         match result {
             Ok(value) => value,
             Err(panic) => panic!(
                 "run_jobs itself panicked ({:?}): a job's panic must come back as Err(JobPanicked)",
-                panic_text(&*panic)
+                panic
             ),
         }
     }
@@ -250,7 +207,7 @@ mod e02_panics {
     fn fifty_jobs_every_seventh_panics() {
         let t = Tracker::default();
         let tracker = t.clone();
-        let (out, finished) = caught(quietly_paused(async move {
+        let (out, finished) = caught(quiet_paused(async move {
             let jobs: Vec<(String, Job)> = (0..50usize)
                 .map(|i| {
                     let job: Job = if i % 7 == 3 {
@@ -291,7 +248,7 @@ mod e02_panics {
     fn a_panic_without_text_is_still_named() {
         let t = Tracker::default();
         let tracker = t.clone();
-        let out = caught(quietly_paused(async move {
+        let out = caught(quiet_paused(async move {
             let jobs: Vec<(String, Job)> = vec![
                 (
                     "number".into(),
@@ -538,7 +495,7 @@ mod e04_pool {
 
     #[test]
     fn two_hundred_jobs_some_panicking_and_the_pool_stays_whole() {
-        let outcome = quietly_paused(async {
+        let outcome = quiet_paused(async {
             let t0 = Instant::now();
             let gauge = Gauge::default();
             let pool = Pool::new(4);
@@ -581,7 +538,7 @@ mod e04_pool {
                 "after 40 of 200 jobs panicked, the pool of 4 could no longer run 4 jobs: slots \
                  were lost; the permit must be dropped with the task, on panic too"
             ),
-            Err(p) => panic!("the pool test itself panicked: {}", panic_text(&*p)),
+            Err(p) => panic!("the pool test itself panicked: {}", p),
         };
         assert_eq!(panics, 40, "every 5th of 200 jobs panics");
         assert_eq!(max, 4, "a pool of 4 must run 4 jobs at once, never more");

@@ -14,50 +14,7 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-/// Runs `f`, catching a panic without printing it, so that the test's own message (which names
-/// the promise) is the first thing a learner reads, not the bare panic it replaces.
-///
-/// (The panic hook is process-wide; this one stays silent only for the calling thread, so a
-/// panic elsewhere in a parallel test run still prints.)
-fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
-    use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind, set_hook, take_hook};
-    type Hook = Arc<dyn Fn(&PanicHookInfo<'_>) + Send + Sync>;
-    let me = std::thread::current().id();
-    let previous: Hook = Arc::from(take_hook());
-    let outer = previous.clone();
-    set_hook(Box::new(move |info| {
-        if std::thread::current().id() != me {
-            outer(info);
-        }
-    }));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    drop(take_hook());
-    set_hook(Box::new(move |info| previous(info)));
-    result
-}
-
-/// Runs `fut` on a fresh current-thread runtime with paused time, on this thread, under
-/// [`quietly`]: the panics of jobs that are *meant* to panic (they run on this thread too) stay
-/// silent, and a panic that escapes `fut` comes back as `Err` for the test to judge.
-fn quietly_paused<T>(fut: impl Future<Output = T>) -> std::thread::Result<T> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .expect("building a test runtime");
-    quietly(|| runtime.block_on(fut))
-}
-
-/// The text of a caught panic (`panic!("...")` carries a `&str`, `panic!("{x}")` a `String`).
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(a panic without a message)".to_string()
-    }
-}
+use shared::testing::{panic_message, quiet_paused};
 
 /// Counts what happened to the jobs it made: finished, or dropped before finishing (cancelled).
 #[derive(Clone, Default)]
@@ -227,7 +184,7 @@ mod e02_panics {
         jobs: Vec<(String, Job)>,
     ) -> (Result<Vec<char>, JobPanicked>, usize, Duration) {
         let t = t.clone();
-        let caught = quietly_paused(async move {
+        let caught = quiet_paused(async move {
             let t0 = Instant::now();
             let out = finishes("run_jobs", run_jobs(jobs)).await;
             (out, t.finished(), t0.elapsed())
@@ -238,7 +195,7 @@ mod e02_panics {
                 "run_jobs itself panicked ({:?}): a job's panic must come back to the caller as \
                  Err(JobPanicked), not as a panic (look at the Err of each JoinHandle instead of \
                  unwrapping it)",
-                panic_text(&*panic)
+                panic
             ),
         }
     }
@@ -615,7 +572,7 @@ mod e04_pool {
 
     #[test]
     fn a_job_that_panics_or_is_aborted_gives_its_slot_back() {
-        let outcome = quietly_paused(async {
+        let outcome = quiet_paused(async {
             let pool = Pool::new(1);
             let boom = pool.spawn(async { panic!("job failed") }).await;
             let panicked = boom.await.map_err(|e| e.is_panic());
@@ -634,7 +591,7 @@ mod e04_pool {
         });
         let (panicked, after_panic, after_abort) = match outcome {
             Ok(o) => o,
-            Err(p) => panic!("the pool test itself panicked: {}", panic_text(&*p)),
+            Err(p) => panic!("the pool test itself panicked: {}", p),
         };
         assert_eq!(
             panicked,
@@ -708,7 +665,7 @@ mod e05_stop {
 
     #[test]
     fn a_panic_in_the_task_continues_in_the_caller() {
-        let caught = quietly_paused(async {
+        let caught = quiet_paused(async {
             let worker = Worker::<u8>::start(async {
                 sleep(ms(1)).await;
                 panic!("disk on fire")
@@ -718,7 +675,7 @@ mod e05_stop {
         });
         match caught {
             Err(panic) => {
-                let text = panic_text(&*panic);
+                let text = panic;
                 assert!(
                     text == "disk on fire",
                     "Worker::start or stop panicked with {text:?}, but the task panicked with \"disk on fire\": \
@@ -899,7 +856,7 @@ mod e06_scope {
     fn a_panic_reaches_join_all_and_the_rest_are_cancelled() {
         let t = Tracker::default();
         let tracker = t.clone();
-        let caught = quietly_paused(async move {
+        let caught = quiet_paused(async move {
             let mut scope = Scope::new();
             scope.spawn(tracker.job(ms(1000), 1));
             scope.spawn(async {
@@ -913,7 +870,7 @@ mod e06_scope {
             sleep(ms(1)).await;
             (
                 panicked_at,
-                joined.map_err(|e| e.is_panic().then(|| panic_text(&*e.into_panic()))),
+                joined.map_err(|e| e.is_panic().then(|| panic_message(&*e.into_panic()))),
                 tracker.cancelled(),
             )
         });
@@ -921,7 +878,7 @@ mod e06_scope {
             Ok(result) => result,
             Err(p) => panic!(
                 "Scope::new, Scope::spawn or dropping the scope panicked: {}",
-                panic_text(&*p)
+                p
             ),
         };
         assert_eq!(

@@ -12,6 +12,7 @@
 //! | [`wait_for_wakes`] | wait (real time, bounded) until a thread has woken some waker, then for late wakes |
 //! | [`assert_send`], [`assert_sync`] | compile-time checks that a value may cross threads |
 //! | [`within`](crate::time_limit::within) | re-exported: a time limit for code on real threads |
+//! | [`quiet_panic`], [`quietly`], [`quiet_paused`], [`panic_message`] | catch a panic that is meant to happen without printing it, and read its message |
 //!
 //! Every helper fails with a message that says what was expected, so a learner reading a failure
 //! sees the promise that was broken, not a bare `assertion failed`.
@@ -500,6 +501,31 @@ pub fn quietly<F: Future>(fut: F) -> impl Future<Output = F::Output> {
     })
 }
 
+/// Runs `fut` to the end on a fresh current-thread tokio runtime with paused time, on this
+/// thread, under [`quiet_panic`]; returns its output, or the message of a panic that escaped it.
+///
+/// For a test of code whose tasks are *meant* to panic (a job that fails on purpose): on a
+/// current-thread runtime those tasks run on this thread too, so their panics stay silent, and a
+/// panic that escapes `fut` comes back as `Err` for the test to judge with a sentence of its own.
+/// It is a plain `#[test]`'s replacement for `#[tokio::test(start_paused = true)]`: that macro
+/// gives no way to catch a panic that escapes the test's body.
+///
+/// A runtime per call costs a little real time (well under a millisecond); being fresh, no task
+/// or timer of an earlier test can leak into it.
+///
+/// # Panics
+///
+/// Only if tokio cannot build a runtime (no thread or timer could be set up), with a message
+/// saying so; and not from inside another runtime's task, where tokio forbids `block_on`.
+pub fn quiet_paused<T>(fut: impl Future<Output = T>) -> Result<T, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("tokio could not build a current-thread test runtime");
+    quiet_panic(|| runtime.block_on(fut))
+}
+
 /// Silences the panic hook on this thread until dropped (also when dropped by unwinding).
 struct QuietGuard {
     was: bool,
@@ -605,4 +631,44 @@ pub fn wait_for_pendings(counts: &PollCounts, pendings: u64, limit: Duration) ->
         thread::sleep(Duration::from_millis(1));
     }
     true
+}
+
+#[cfg(test)]
+mod quiet_tests {
+    use super::*;
+
+    #[test]
+    fn quiet_paused_returns_the_output_on_paused_time() {
+        let out = quiet_paused(async {
+            let t0 = tokio::time::Instant::now();
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            t0.elapsed()
+        });
+        let slept = out.expect("a future that does not panic gives Ok(its output)");
+        assert_virtual(
+            "an hour's sleep under quiet_paused",
+            slept,
+            Duration::from_secs(3600),
+            TIMER_TICK,
+        );
+    }
+
+    #[test]
+    fn quiet_paused_catches_a_spawned_tasks_panic() {
+        let out = quiet_paused(async {
+            let joined = tokio::spawn(async { panic!("meant to fail") }).await;
+            let text = joined.map_err(|e| panic_message(&*e.into_panic()));
+            assert_eq!(
+                text,
+                Err("meant to fail".to_string()),
+                "a task's panic reaches its JoinHandle as an Err with the task's message"
+            );
+            panic!("escaped: {}", 7)
+        });
+        assert_eq!(
+            out.err().as_deref(),
+            Some("escaped: 7"),
+            "a panic escaping the future comes back as Err(its message)"
+        );
+    }
 }
