@@ -4,68 +4,10 @@
 //! threads instead of one, and bounded stress loops for what can race.
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-use shared::testing::quiet_paused;
-
-/// Counts what happened to the jobs it made: finished, or dropped before finishing (cancelled).
-#[derive(Clone, Default)]
-struct Tracker(Arc<Counts>);
-
-#[derive(Default)]
-struct Counts {
-    finished: AtomicUsize,
-    cancelled: AtomicUsize,
-}
-
-/// Dropped with `done == false` means: the job was cancelled (its future dropped unfinished).
-struct DropGuard {
-    tracker: Tracker,
-    done: bool,
-}
-
-impl Drop for DropGuard {
-    fn drop(&mut self) {
-        if !self.done {
-            self.tracker.0.cancelled.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-}
-
-impl Tracker {
-    /// A job that sleeps `after` (tokio's clock) and then returns `out`. Its drop guard is made
-    /// here, outside the async block, so even a job that never started counts as cancelled
-    /// when it is dropped.
-    fn job<T: Send + 'static>(
-        &self,
-        after: Duration,
-        out: T,
-    ) -> impl Future<Output = T> + Send + 'static {
-        let mut guard = DropGuard {
-            tracker: self.clone(),
-            done: false,
-        };
-        async move {
-            tokio::time::sleep(after).await;
-            guard.done = true;
-            guard.tracker.0.finished.fetch_add(1, Ordering::SeqCst);
-            out
-        }
-    }
-
-    fn finished(&self) -> usize {
-        self.0.finished.load(Ordering::SeqCst)
-    }
-
-    fn cancelled(&self) -> usize {
-        self.0.cancelled.load(Ordering::SeqCst)
-    }
-}
+use shared::testing::{Gauge, Tracker, ms, quiet_paused};
 
 mod e01_fan_out {
     use super::*;
@@ -319,56 +261,6 @@ mod e02_panics {
     }
 }
 
-/// `tokio::spawn` for a future that may not be `Send`: `Ok(handle)` if it is, `Err(future)` if
-/// it is not, decided at compile time without failing the build.
-///
-/// How: method lookup prefers the inherent `spawn` (it exists only when `F: Send + 'static`)
-/// and falls back to the trait method otherwise. That works only where the future's type is
-/// known, so the tests call it through [`spawn_checked!`], never from a generic function.
-struct Spawnable<F>(F);
-
-// One of the two `spawn`s is never called, depending on the answer under test.
-#[allow(dead_code)]
-impl<F> Spawnable<F>
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F> {
-        Ok(tokio::spawn(self.0))
-    }
-}
-
-#[allow(dead_code)]
-trait NotSpawnable<F: Future> {
-    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F>;
-}
-
-impl<F: Future> NotSpawnable<F> for Spawnable<F> {
-    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F> {
-        Err(self.0)
-    }
-}
-
-/// Spawns `$fut` on the current (multi-threaded) runtime, or fails the test with the reason a
-/// learner needs when the future is not `Send`.
-macro_rules! spawn_checked {
-    ($name:literal, $fut:expr) => {
-        match Spawnable($fut).spawn() {
-            Ok(handle) => handle,
-            Err(_) => panic!(
-                "{}'s future is not Send, so tokio::spawn cannot move it between worker threads: \
-                 something that is not Send (an Rc, an Arc<RefCell<..>>, a std MutexGuard) is \
-                 alive across an .await. Keep such values out of the stretch between two awaits \
-                 (a plain local instead of shared Rc<RefCell<..>>; lock, use and unlock a std \
-                 Mutex between awaits). To see which value, try `tokio::spawn({}(..))` in a \
-                 scratch test: the compiler names it",
-                $name, $name
-            ),
-        }
-    };
-}
-
 mod e03_send {
     use super::*;
     use lesson_06::e03_send::*;
@@ -381,7 +273,7 @@ mod e03_send {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_thousand_lines_across_threads() {
         let (tx, rx) = mpsc::channel(4);
-        let handle = spawn_checked!("tally", tally(rx));
+        let handle = shared::spawn_checked!("tally", tally(rx));
         for i in 0..1000 {
             tx.send(format!("w{} x", i % 10))
                 .await
@@ -408,8 +300,8 @@ mod e03_send {
         let log = Arc::new(Mutex::new(Vec::new()));
         let (tx_a, rx_a) = mpsc::channel(1);
         let (tx_b, rx_b) = mpsc::channel(1);
-        let a = spawn_checked!("record", record(log.clone(), rx_a));
-        let b = spawn_checked!("record", record(log.clone(), rx_b));
+        let a = shared::spawn_checked!("record", record(log.clone(), rx_a));
+        let b = shared::spawn_checked!("record", record(log.clone(), rx_b));
         for i in 0..50 {
             tx_a.send(format!("a{i}"))
                 .await
@@ -444,46 +336,6 @@ mod e03_send {
             a_lines, want,
             "one recorder's lines stay in the order they arrived"
         );
-    }
-}
-
-/// Counts jobs in flight (started, not ended) and remembers the most there ever were.
-#[derive(Clone, Default)]
-struct Gauge(Arc<GaugeCounts>);
-
-#[derive(Default)]
-struct GaugeCounts {
-    now: AtomicUsize,
-    max: AtomicUsize,
-}
-
-/// Leaves the gauge when dropped: a job that returns, panics or is aborted has ended.
-struct InFlight(Gauge);
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.0.0.now.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-impl Gauge {
-    fn enter(&self) -> InFlight {
-        let now = self.0.now.fetch_add(1, Ordering::SeqCst) + 1;
-        self.0.max.fetch_max(now, Ordering::SeqCst);
-        InFlight(self.clone())
-    }
-
-    /// A job that is in flight while it sleeps `after` on tokio's clock.
-    fn job(&self, after: Duration) -> impl Future<Output = ()> + Send + 'static {
-        let gauge = self.clone();
-        async move {
-            let _in = gauge.enter();
-            tokio::time::sleep(after).await;
-        }
-    }
-
-    fn max(&self) -> usize {
-        self.0.max.load(Ordering::SeqCst)
     }
 }
 

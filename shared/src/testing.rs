@@ -959,7 +959,11 @@ mod job_tests {
         let three = tokio::join!(g.job(ms(10)), g.job(ms(10)), g.job(ms(10)));
         assert_eq!(three, ((), (), ()), "gauge jobs return ()");
         g.job(ms(1)).await;
-        assert_eq!(g.max(), 3, "three jobs ran at once, then one alone: the peak is 3");
+        assert_eq!(
+            g.max(),
+            3,
+            "three jobs ran at once, then one alone: the peak is 3"
+        );
         let inside = g.enter();
         let again = g.enter();
         drop((inside, again));
