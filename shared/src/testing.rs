@@ -15,7 +15,7 @@
 //! | [`quiet_panic`], [`quietly`], [`quiet_paused`], [`panic_message`] | catch a panic that is meant to happen without printing it, and read its message |
 //! | [`on_paused_runtime`] | run a paused runtime on a helper thread under a real-time limit, for code that may block its thread |
 //! | [`Tracker`], [`Gauge`] | jobs that report whether they finished or were cancelled, and how many ran at once |
-//! | [`Checked`], [`Spawnable`], [`spawn_checked!`](crate::spawn_checked) | "is it `Send`?" at run time, so one non-`Send` answer does not stop the file from building |
+//! | [`is_send!`](crate::is_send), [`spawn_checked!`](crate::spawn_checked) | "is it `Send`?" at run time, so one non-`Send` answer does not stop the file from building |
 //! | [`ms`] | `Duration::from_millis`, short enough for a timeline |
 //!
 //! Every helper fails with a message that says what was expected, so a learner reading a failure
@@ -811,8 +811,10 @@ impl Gauge {
 /// "Is this value `Send`?", answered at run time instead of as a compile error (which would stop
 /// every other test in the file from building).
 ///
-/// Call it as `(&Checked(value)).is_send()` with [`SendYes`] and [`SendNo`] in scope, where the
-/// value's type is known (never from a generic function: there the answer is always `false`).
+/// Ask through [`is_send!`](crate::is_send), which brings [`SendYes`] and [`SendNo`] into scope
+/// for the call: `shared::is_send!(value)`. Ask where the value's type is known, never from a
+/// generic function (there the answer is always `false`), and about a value an answer's function
+/// returned, not an async block written in the same test function.
 /// How: method lookup tries `SendYes` on `Checked<T>` first (by reference), and that impl exists
 /// only when `T: Send`; otherwise lookup goes one reference further, to `SendNo` on `&Checked<T>`.
 pub struct Checked<T>(pub T);
@@ -834,6 +836,22 @@ pub trait SendNo {
     }
 }
 impl<T> SendNo for &Checked<T> {}
+
+/// Whether `$value` is `Send`, as a `bool` at run time; see [`Checked`](crate::testing::Checked).
+///
+/// ```
+/// assert!(shared::is_send!(std::sync::Arc::new(1)));
+/// assert!(!shared::is_send!(std::rc::Rc::new(1)));
+/// ```
+#[macro_export]
+macro_rules! is_send {
+    ($value:expr) => {{
+        // Only one of the two traits is used, depending on the value's type.
+        #[allow(unused_imports)]
+        use $crate::testing::{SendNo as _, SendYes as _};
+        (&$crate::testing::Checked($value)).is_send()
+    }};
+}
 
 /// `tokio::spawn` for a future that may not be `Send`: `Ok(handle)` if it is, `Err(future)` if
 /// it is not, decided at compile time without failing the build. Use it through
@@ -972,8 +990,8 @@ mod job_tests {
 
     #[test]
     fn checked_tells_send_from_not_send() {
-        let send = (&Checked(Arc::new(1))).is_send();
-        let not_send = (&Checked(std::rc::Rc::new(1))).is_send();
+        let send = crate::is_send!(Arc::new(1));
+        let not_send = crate::is_send!(std::rc::Rc::new(1));
         assert!(send, "an Arc<i32> is Send: Checked must say true");
         assert!(!not_send, "an Rc<i32> is not Send: Checked must say false");
     }
