@@ -16,6 +16,7 @@
 //! | [`on_paused_runtime`] | run a paused runtime on a helper thread under a real-time limit, for code that may block its thread |
 //! | [`Tracker`], [`Gauge`] | jobs that report whether they finished or were cancelled, and how many ran at once |
 //! | [`is_send!`](crate::is_send), [`spawn_checked!`](crate::spawn_checked) | "is it `Send`?" at run time, so one non-`Send` answer does not stop the file from building |
+//! | [`scripted_stream`] | a stream whose bytes arrive at given instants of tokio's clock |
 //! | [`ms`] | `Duration::from_millis`, short enough for a timeline |
 //!
 //! Every helper fails with a message that says what was expected, so a learner reading a failure
@@ -946,6 +947,36 @@ where
     })
 }
 
+/// The reading end of an in-memory byte stream (`tokio::io::duplex` with `capacity` bytes of
+/// buffer) whose writer follows a script on tokio's clock: it sends each `(at_ms, bytes)` of
+/// `plan` at that many milliseconds after this call, then closes the stream at `end_ms`.
+///
+/// For code that reads a stream, where *when* the bytes come matters as much as what they are:
+/// a frame split over two arrivals, a quiet gap, an end of stream mid-frame. The writer is a task
+/// spawned on the current runtime, so call it inside one (paused, for exact instants). Arrivals
+/// are meant to be in order; one whose instant has passed is sent at once. A write the buffer
+/// cannot hold waits for the reader, as on a real socket; when the reader is dropped the writer
+/// stops quietly.
+pub fn scripted_stream(
+    capacity: usize,
+    plan: Vec<(u64, Vec<u8>)>,
+    end_ms: u64,
+) -> tokio::io::DuplexStream {
+    use tokio::io::AsyncWriteExt;
+    let (mut tx, rx) = tokio::io::duplex(capacity);
+    let t0 = tokio::time::Instant::now();
+    tokio::spawn(async move {
+        for (at, bytes) in plan {
+            tokio::time::sleep_until(t0 + ms(at)).await;
+            if tx.write_all(&bytes).await.is_err() {
+                return;
+            }
+        }
+        tokio::time::sleep_until(t0 + ms(end_ms)).await;
+    });
+    rx
+}
+
 #[cfg(test)]
 mod job_tests {
     use super::*;
@@ -1035,6 +1066,34 @@ mod job_tests {
             slept,
             Duration::from_secs(9),
             TIMER_TICK,
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn scripted_stream_delivers_on_time_then_closes() {
+        use tokio::io::AsyncReadExt;
+        let t0 = tokio::time::Instant::now();
+        let mut rx = scripted_stream(64, vec![(0, b"ab".to_vec()), (20, b"c".to_vec())], 35);
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 8];
+        loop {
+            let n = rx
+                .read(&mut buf)
+                .await
+                .expect("an in-memory read does not fail");
+            seen.push((t0.elapsed(), buf[..n].to_vec()));
+            if n == 0 {
+                break;
+            }
+        }
+        assert_eq!(
+            seen,
+            vec![
+                (ms(0), b"ab".to_vec()),
+                (ms(20), b"c".to_vec()),
+                (ms(35), Vec::new()),
+            ],
+            "the script's bytes come at 0 and 20 ms, and the end of stream at 35 ms"
         );
     }
 }
