@@ -442,32 +442,23 @@ mod e05_blocking {
 
 mod e06_bounded_concurrency {
     use lesson_01::e06_bounded_concurrency::*;
+    use shared::testing::Gauge;
     use shared::testing::finishes as within;
     use std::future::Future;
     use std::pin::Pin;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
     use tokio::time::Instant;
-
-    #[derive(Default)]
-    struct Gauge {
-        now: AtomicUsize,
-        max: AtomicUsize,
-    }
 
     type Job = Pin<Box<dyn Future<Output = String> + Send>>;
 
     /// A job named `name` that takes `millis` ms of virtual time, counted by the gauge.
-    fn job(gauge: &Arc<Gauge>) -> impl FnMut((u64, &'static str)) -> Job + use<> {
-        let gauge = Arc::clone(gauge);
+    fn job(gauge: &Gauge) -> impl FnMut((u64, &'static str)) -> Job + use<> {
+        let gauge = gauge.clone();
         move |(millis, name)| {
-            let gauge = Arc::clone(&gauge);
+            let gauge = gauge.clone();
             Box::pin(async move {
-                let running = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
-                gauge.max.fetch_max(running, Ordering::SeqCst);
+                let _in_flight = gauge.enter();
                 tokio::time::sleep(Duration::from_millis(millis)).await;
-                gauge.now.fetch_sub(1, Ordering::SeqCst);
                 name.to_uppercase()
             })
         }
@@ -485,7 +476,7 @@ mod e06_bounded_concurrency {
 
     async fn check(millis: &[u64], limit: usize) {
         const NAMES: [&str; 8] = ["ant", "bee", "cat", "dog", "eel", "fox", "gnu", "hen"];
-        let gauge = Arc::new(Gauge::default());
+        let gauge = Gauge::default();
         let inputs: Vec<(u64, &'static str)> = millis
             .iter()
             .enumerate()
@@ -495,7 +486,7 @@ mod e06_bounded_concurrency {
         let start = Instant::now();
         let out = within("run_bounded", run_bounded(inputs, limit, job(&gauge))).await;
         let took = start.elapsed();
-        let peak = gauge.max.load(Ordering::SeqCst);
+        let peak = gauge.max();
         assert_eq!(out, want, "outputs in input order");
         assert!(
             peak <= limit,

@@ -399,34 +399,24 @@ mod e05_blocking {
 
 mod e06_bounded_concurrency {
     use lesson_01::e06_bounded_concurrency::*;
+    use shared::testing::Gauge;
     use shared::testing::finishes as within;
     use std::future::Future;
     use std::pin::Pin;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
     use tokio::time::Instant;
-
-    /// Counts jobs running right now and the most ever running at once.
-    #[derive(Default)]
-    struct Gauge {
-        now: AtomicUsize,
-        max: AtomicUsize,
-    }
 
     type Job = Pin<Box<dyn Future<Output = u32> + Send>>;
 
     /// Jobs `(millis, value)` that take `millis` of virtual time, are counted by `gauge` while they
     /// run, and return `value * 10`.
-    fn timed_job(gauge: &Arc<Gauge>) -> impl FnMut((u64, u32)) -> Job + use<> {
-        let gauge = Arc::clone(gauge);
+    fn timed_job(gauge: &Gauge) -> impl FnMut((u64, u32)) -> Job + use<> {
+        let gauge = gauge.clone();
         move |(millis, value)| {
-            let gauge = Arc::clone(&gauge);
+            let gauge = gauge.clone();
             Box::pin(async move {
-                let running = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
-                gauge.max.fetch_max(running, Ordering::SeqCst);
+                let _in_flight = gauge.enter();
                 tokio::time::sleep(Duration::from_millis(millis)).await;
-                gauge.now.fetch_sub(1, Ordering::SeqCst);
                 value * 10
             })
         }
@@ -434,12 +424,12 @@ mod e06_bounded_concurrency {
 
     #[tokio::test(start_paused = true)]
     async fn never_more_than_the_limit() {
-        let gauge = Arc::new(Gauge::default());
+        let gauge = Gauge::default();
         let inputs: Vec<(u64, u32)> = (0..12).map(|i| (10, i)).collect();
         let start = Instant::now();
         let out = within("run_bounded", run_bounded(inputs, 3, timed_job(&gauge))).await;
         let took = start.elapsed();
-        let peak = gauge.max.load(Ordering::SeqCst);
+        let peak = gauge.max();
         assert!(
             peak <= 3,
             "{peak} jobs ran at once; the limit is 3: a job may only start while it holds a \
@@ -460,14 +450,14 @@ mod e06_bounded_concurrency {
 
     #[tokio::test(start_paused = true)]
     async fn a_free_slot_is_refilled_at_once() {
-        let gauge = Arc::new(Gauge::default());
+        let gauge = Gauge::default();
         // One slow job first: while it runs, the other slot should work through the quick ones.
         let inputs = vec![(30, 1), (10, 2), (10, 3), (10, 4), (10, 5)];
         let start = Instant::now();
         let out = within("run_bounded", run_bounded(inputs, 2, timed_job(&gauge))).await;
         let took = start.elapsed();
         assert_eq!(out, [10, 20, 30, 40, 50], "outputs in input order");
-        let peak = gauge.max.load(Ordering::SeqCst);
+        let peak = gauge.max();
         assert!(
             peak <= 2,
             "{peak} jobs ran at once; the limit is 2: a job may only start while it holds a \

@@ -12,28 +12,7 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-/// Runs `f`, catching a panic without printing it, so that the test's own message (which names
-/// the promise) is the first thing a learner reads, not the bare panic it replaces.
-///
-/// (The panic hook is process-wide; this one stays silent only for the calling thread, so a
-/// panic elsewhere in a parallel test run still prints.)
-fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
-    use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind, set_hook, take_hook};
-    use std::sync::Arc;
-    type Hook = Arc<dyn Fn(&PanicHookInfo<'_>) + Send + Sync>;
-    let me = std::thread::current().id();
-    let previous: Hook = Arc::from(take_hook());
-    let outer = previous.clone();
-    set_hook(Box::new(move |info| {
-        if std::thread::current().id() != me {
-            outer(info);
-        }
-    }));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    drop(take_hook());
-    set_hook(Box::new(move |info| previous(info)));
-    result
-}
+use shared::testing::quiet_panic;
 
 mod e01_backoff {
     use super::*;
@@ -182,7 +161,7 @@ mod e01_backoff {
             max_delay: ms(20),
             budget: ms(1),
         };
-        let got = quietly(|| {
+        let got = quiet_panic(|| {
             [1, 2, 3, 4, 5, 1000]
                 .iter()
                 .map(|&n| p.delay_after(n))
@@ -937,7 +916,7 @@ mod e06_deadline {
         let deadline = Instant::now() + ms(500);
         for k in 0..=60u64 {
             let expected = ms(500).saturating_sub(ms(10 * k));
-            let left = quietly(|| time_left(deadline))
+            let left = quiet_panic(|| time_left(deadline))
                 .expect("time_left panicked: once the deadline has passed it must answer zero");
             assert_eq!(
                 left,

@@ -16,28 +16,7 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-/// Runs `f`, catching a panic without printing it, so that the test's own message (which names
-/// the promise) is the first thing a learner reads, not the bare panic it replaces.
-///
-/// (The panic hook is process-wide; this one stays silent only for the calling thread, so a
-/// panic elsewhere in a parallel test run still prints.)
-fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
-    use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind, set_hook, take_hook};
-    use std::sync::Arc;
-    type Hook = Arc<dyn Fn(&PanicHookInfo<'_>) + Send + Sync>;
-    let me = std::thread::current().id();
-    let previous: Hook = Arc::from(take_hook());
-    let outer = previous.clone();
-    set_hook(Box::new(move |info| {
-        if std::thread::current().id() != me {
-            outer(info);
-        }
-    }));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    drop(take_hook());
-    set_hook(Box::new(move |info| previous(info)));
-    result
-}
+use shared::testing::quiet_panic;
 
 mod e01_backoff {
     use super::*;
@@ -102,7 +81,7 @@ mod e01_backoff {
             [ms(100), ms(200), ms(400), ms(800), ms(1000), ms(1000)],
             "delay_after(n) is first_delay * 2^(n-1), capped at max_delay (first 100 ms, cap 1 s)"
         );
-        let late = quietly(|| (p.delay_after(64), p.delay_after(u32::MAX)));
+        let late = quiet_panic(|| (p.delay_after(64), p.delay_after(u32::MAX)));
         assert!(
             matches!(late, Ok((a, b)) if a == ms(1000) && b == ms(1000)),
             "delay_after(64) and delay_after(u32::MAX) must be max_delay, without panicking: the \
@@ -787,7 +766,7 @@ mod e06_deadline {
             "40 ms left after 30 ms {CLOCKS}"
         );
         sleep(ms(100)).await;
-        let left = quietly(|| time_left(deadline));
+        let left = quiet_panic(|| time_left(deadline));
         assert!(
             matches!(left, Ok(d) if d.is_zero()),
             "once the deadline has passed, time_left is zero (and must not panic): use a \

@@ -4,111 +4,10 @@
 //! threads instead of one, and bounded stress loops for what can race.
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// Runs `f`, catching a panic without printing it, so that the test's own message (which names
-/// the promise) is the first thing a learner reads, not the bare panic it replaces.
-///
-/// (The panic hook is process-wide; this one stays silent only for the calling thread, so a
-/// panic elsewhere in a parallel test run still prints.)
-fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
-    use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind, set_hook, take_hook};
-    type Hook = Arc<dyn Fn(&PanicHookInfo<'_>) + Send + Sync>;
-    let me = std::thread::current().id();
-    let previous: Hook = Arc::from(take_hook());
-    let outer = previous.clone();
-    set_hook(Box::new(move |info| {
-        if std::thread::current().id() != me {
-            outer(info);
-        }
-    }));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    drop(take_hook());
-    set_hook(Box::new(move |info| previous(info)));
-    result
-}
-
-/// Runs `fut` on a fresh current-thread runtime with paused time, on this thread, under
-/// [`quietly`]: the panics of jobs that are *meant* to panic (they run on this thread too) stay
-/// silent, and a panic that escapes `fut` comes back as `Err` for the test to judge.
-fn quietly_paused<T>(fut: impl Future<Output = T>) -> std::thread::Result<T> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .expect("building a test runtime");
-    quietly(|| runtime.block_on(fut))
-}
-
-/// The text of a caught panic (`panic!("...")` carries a `&str`, `panic!("{x}")` a `String`).
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(a panic without a message)".to_string()
-    }
-}
-
-/// Counts what happened to the jobs it made: finished, or dropped before finishing (cancelled).
-#[derive(Clone, Default)]
-struct Tracker(Arc<Counts>);
-
-#[derive(Default)]
-struct Counts {
-    finished: AtomicUsize,
-    cancelled: AtomicUsize,
-}
-
-/// Dropped with `done == false` means: the job was cancelled (its future dropped unfinished).
-struct DropGuard {
-    tracker: Tracker,
-    done: bool,
-}
-
-impl Drop for DropGuard {
-    fn drop(&mut self) {
-        if !self.done {
-            self.tracker.0.cancelled.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-}
-
-impl Tracker {
-    /// A job that sleeps `after` (tokio's clock) and then returns `out`. Its drop guard is made
-    /// here, outside the async block, so even a job that never started counts as cancelled
-    /// when it is dropped.
-    fn job<T: Send + 'static>(
-        &self,
-        after: Duration,
-        out: T,
-    ) -> impl Future<Output = T> + Send + 'static {
-        let mut guard = DropGuard {
-            tracker: self.clone(),
-            done: false,
-        };
-        async move {
-            tokio::time::sleep(after).await;
-            guard.done = true;
-            guard.tracker.0.finished.fetch_add(1, Ordering::SeqCst);
-            out
-        }
-    }
-
-    fn finished(&self) -> usize {
-        self.0.finished.load(Ordering::SeqCst)
-    }
-
-    fn cancelled(&self) -> usize {
-        self.0.cancelled.load(Ordering::SeqCst)
-    }
-}
+use shared::testing::{Gauge, Tracker, ms, quiet_paused};
 
 mod e01_fan_out {
     use super::*;
@@ -236,12 +135,12 @@ mod e02_panics {
 
     type Job = Pin<Box<dyn Future<Output = usize> + Send>>;
 
-    fn caught<T>(result: std::thread::Result<T>) -> T {
+    fn caught<T>(result: Result<T, String>) -> T {
         match result {
             Ok(value) => value,
             Err(panic) => panic!(
                 "run_jobs itself panicked ({:?}): a job's panic must come back as Err(JobPanicked)",
-                panic_text(&*panic)
+                panic
             ),
         }
     }
@@ -250,7 +149,7 @@ mod e02_panics {
     fn fifty_jobs_every_seventh_panics() {
         let t = Tracker::default();
         let tracker = t.clone();
-        let (out, finished) = caught(quietly_paused(async move {
+        let (out, finished) = caught(quiet_paused(async move {
             let jobs: Vec<(String, Job)> = (0..50usize)
                 .map(|i| {
                     let job: Job = if i % 7 == 3 {
@@ -291,7 +190,7 @@ mod e02_panics {
     fn a_panic_without_text_is_still_named() {
         let t = Tracker::default();
         let tracker = t.clone();
-        let out = caught(quietly_paused(async move {
+        let out = caught(quiet_paused(async move {
             let jobs: Vec<(String, Job)> = vec![
                 (
                     "number".into(),
@@ -362,56 +261,6 @@ mod e02_panics {
     }
 }
 
-/// `tokio::spawn` for a future that may not be `Send`: `Ok(handle)` if it is, `Err(future)` if
-/// it is not, decided at compile time without failing the build.
-///
-/// How: method lookup prefers the inherent `spawn` (it exists only when `F: Send + 'static`)
-/// and falls back to the trait method otherwise. That works only where the future's type is
-/// known, so the tests call it through [`spawn_checked!`], never from a generic function.
-struct Spawnable<F>(F);
-
-// One of the two `spawn`s is never called, depending on the answer under test.
-#[allow(dead_code)]
-impl<F> Spawnable<F>
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F> {
-        Ok(tokio::spawn(self.0))
-    }
-}
-
-#[allow(dead_code)]
-trait NotSpawnable<F: Future> {
-    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F>;
-}
-
-impl<F: Future> NotSpawnable<F> for Spawnable<F> {
-    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F> {
-        Err(self.0)
-    }
-}
-
-/// Spawns `$fut` on the current (multi-threaded) runtime, or fails the test with the reason a
-/// learner needs when the future is not `Send`.
-macro_rules! spawn_checked {
-    ($name:literal, $fut:expr) => {
-        match Spawnable($fut).spawn() {
-            Ok(handle) => handle,
-            Err(_) => panic!(
-                "{}'s future is not Send, so tokio::spawn cannot move it between worker threads: \
-                 something that is not Send (an Rc, an Arc<RefCell<..>>, a std MutexGuard) is \
-                 alive across an .await. Keep such values out of the stretch between two awaits \
-                 (a plain local instead of shared Rc<RefCell<..>>; lock, use and unlock a std \
-                 Mutex between awaits). To see which value, try `tokio::spawn({}(..))` in a \
-                 scratch test: the compiler names it",
-                $name, $name
-            ),
-        }
-    };
-}
-
 mod e03_send {
     use super::*;
     use lesson_06::e03_send::*;
@@ -424,7 +273,7 @@ mod e03_send {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_thousand_lines_across_threads() {
         let (tx, rx) = mpsc::channel(4);
-        let handle = spawn_checked!("tally", tally(rx));
+        let handle = shared::spawn_checked!("tally", tally(rx));
         for i in 0..1000 {
             tx.send(format!("w{} x", i % 10))
                 .await
@@ -451,8 +300,8 @@ mod e03_send {
         let log = Arc::new(Mutex::new(Vec::new()));
         let (tx_a, rx_a) = mpsc::channel(1);
         let (tx_b, rx_b) = mpsc::channel(1);
-        let a = spawn_checked!("record", record(log.clone(), rx_a));
-        let b = spawn_checked!("record", record(log.clone(), rx_b));
+        let a = shared::spawn_checked!("record", record(log.clone(), rx_a));
+        let b = shared::spawn_checked!("record", record(log.clone(), rx_b));
         for i in 0..50 {
             tx_a.send(format!("a{i}"))
                 .await
@@ -490,46 +339,6 @@ mod e03_send {
     }
 }
 
-/// Counts jobs in flight (started, not ended) and remembers the most there ever were.
-#[derive(Clone, Default)]
-struct Gauge(Arc<GaugeCounts>);
-
-#[derive(Default)]
-struct GaugeCounts {
-    now: AtomicUsize,
-    max: AtomicUsize,
-}
-
-/// Leaves the gauge when dropped: a job that returns, panics or is aborted has ended.
-struct InFlight(Gauge);
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.0.0.now.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-impl Gauge {
-    fn enter(&self) -> InFlight {
-        let now = self.0.now.fetch_add(1, Ordering::SeqCst) + 1;
-        self.0.max.fetch_max(now, Ordering::SeqCst);
-        InFlight(self.clone())
-    }
-
-    /// A job that is in flight while it sleeps `after` on tokio's clock.
-    fn job(&self, after: Duration) -> impl Future<Output = ()> + Send + 'static {
-        let gauge = self.clone();
-        async move {
-            let _in = gauge.enter();
-            tokio::time::sleep(after).await;
-        }
-    }
-
-    fn max(&self) -> usize {
-        self.0.max.load(Ordering::SeqCst)
-    }
-}
-
 mod e04_pool {
     use super::*;
     use lesson_06::e04_pool::*;
@@ -538,7 +347,7 @@ mod e04_pool {
 
     #[test]
     fn two_hundred_jobs_some_panicking_and_the_pool_stays_whole() {
-        let outcome = quietly_paused(async {
+        let outcome = quiet_paused(async {
             let t0 = Instant::now();
             let gauge = Gauge::default();
             let pool = Pool::new(4);
@@ -581,7 +390,7 @@ mod e04_pool {
                 "after 40 of 200 jobs panicked, the pool of 4 could no longer run 4 jobs: slots \
                  were lost; the permit must be dropped with the task, on panic too"
             ),
-            Err(p) => panic!("the pool test itself panicked: {}", panic_text(&*p)),
+            Err(p) => panic!("the pool test itself panicked: {}", p),
         };
         assert_eq!(panics, 40, "every 5th of 200 jobs panics");
         assert_eq!(max, 4, "a pool of 4 must run 4 jobs at once, never more");

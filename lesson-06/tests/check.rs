@@ -2,116 +2,15 @@
 //!
 //! Most tests run on tokio's paused clock (`#[tokio::test(start_paused = true)]`): tasks that
 //! sleep for seconds finish in microseconds, and every instant can be checked exactly. Jobs
-//! carry a drop guard (see `Tracker`), so a test can tell a job that finished from one that was
+//! carry a drop guard (see `shared::testing::Tracker`), so a test can tell a job that finished from one that was
 //! cancelled, and *when* it was cancelled. Code on real threads runs under
 //! `shared::testing::within`, so a hang fails with a sentence.
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// Runs `f`, catching a panic without printing it, so that the test's own message (which names
-/// the promise) is the first thing a learner reads, not the bare panic it replaces.
-///
-/// (The panic hook is process-wide; this one stays silent only for the calling thread, so a
-/// panic elsewhere in a parallel test run still prints.)
-fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
-    use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind, set_hook, take_hook};
-    type Hook = Arc<dyn Fn(&PanicHookInfo<'_>) + Send + Sync>;
-    let me = std::thread::current().id();
-    let previous: Hook = Arc::from(take_hook());
-    let outer = previous.clone();
-    set_hook(Box::new(move |info| {
-        if std::thread::current().id() != me {
-            outer(info);
-        }
-    }));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    drop(take_hook());
-    set_hook(Box::new(move |info| previous(info)));
-    result
-}
-
-/// Runs `fut` on a fresh current-thread runtime with paused time, on this thread, under
-/// [`quietly`]: the panics of jobs that are *meant* to panic (they run on this thread too) stay
-/// silent, and a panic that escapes `fut` comes back as `Err` for the test to judge.
-fn quietly_paused<T>(fut: impl Future<Output = T>) -> std::thread::Result<T> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .expect("building a test runtime");
-    quietly(|| runtime.block_on(fut))
-}
-
-/// The text of a caught panic (`panic!("...")` carries a `&str`, `panic!("{x}")` a `String`).
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(a panic without a message)".to_string()
-    }
-}
-
-/// Counts what happened to the jobs it made: finished, or dropped before finishing (cancelled).
-#[derive(Clone, Default)]
-struct Tracker(Arc<Counts>);
-
-#[derive(Default)]
-struct Counts {
-    finished: AtomicUsize,
-    cancelled: AtomicUsize,
-}
-
-/// Dropped with `done == false` means: the job was cancelled (its future dropped unfinished).
-struct DropGuard {
-    tracker: Tracker,
-    done: bool,
-}
-
-impl Drop for DropGuard {
-    fn drop(&mut self) {
-        if !self.done {
-            self.tracker.0.cancelled.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-}
-
-impl Tracker {
-    /// A job that sleeps `after` (tokio's clock) and then returns `out`. Its drop guard is made
-    /// here, outside the async block, so even a job that never started counts as cancelled
-    /// when it is dropped.
-    fn job<T: Send + 'static>(
-        &self,
-        after: Duration,
-        out: T,
-    ) -> impl Future<Output = T> + Send + 'static {
-        let mut guard = DropGuard {
-            tracker: self.clone(),
-            done: false,
-        };
-        async move {
-            tokio::time::sleep(after).await;
-            guard.done = true;
-            guard.tracker.0.finished.fetch_add(1, Ordering::SeqCst);
-            out
-        }
-    }
-
-    fn finished(&self) -> usize {
-        self.0.finished.load(Ordering::SeqCst)
-    }
-
-    fn cancelled(&self) -> usize {
-        self.0.cancelled.load(Ordering::SeqCst)
-    }
-}
+use shared::testing::{Gauge, Tracker, ms, panic_message, quiet_paused};
 
 mod e01_fan_out {
     use super::*;
@@ -227,7 +126,7 @@ mod e02_panics {
         jobs: Vec<(String, Job)>,
     ) -> (Result<Vec<char>, JobPanicked>, usize, Duration) {
         let t = t.clone();
-        let caught = quietly_paused(async move {
+        let caught = quiet_paused(async move {
             let t0 = Instant::now();
             let out = finishes("run_jobs", run_jobs(jobs)).await;
             (out, t.finished(), t0.elapsed())
@@ -238,7 +137,7 @@ mod e02_panics {
                 "run_jobs itself panicked ({:?}): a job's panic must come back to the caller as \
                  Err(JobPanicked), not as a panic (look at the Err of each JoinHandle instead of \
                  unwrapping it)",
-                panic_text(&*panic)
+                panic
             ),
         }
     }
@@ -330,56 +229,6 @@ mod e02_panics {
     }
 }
 
-/// `tokio::spawn` for a future that may not be `Send`: `Ok(handle)` if it is, `Err(future)` if
-/// it is not, decided at compile time without failing the build.
-///
-/// How: method lookup prefers the inherent `spawn` (it exists only when `F: Send + 'static`)
-/// and falls back to the trait method otherwise. That works only where the future's type is
-/// known, so the tests call it through [`spawn_checked!`], never from a generic function.
-struct Spawnable<F>(F);
-
-// One of the two `spawn`s is never called, depending on the answer under test.
-#[allow(dead_code)]
-impl<F> Spawnable<F>
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F> {
-        Ok(tokio::spawn(self.0))
-    }
-}
-
-#[allow(dead_code)]
-trait NotSpawnable<F: Future> {
-    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F>;
-}
-
-impl<F: Future> NotSpawnable<F> for Spawnable<F> {
-    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F> {
-        Err(self.0)
-    }
-}
-
-/// Spawns `$fut` on the current (multi-threaded) runtime, or fails the test with the reason a
-/// learner needs when the future is not `Send`.
-macro_rules! spawn_checked {
-    ($name:literal, $fut:expr) => {
-        match Spawnable($fut).spawn() {
-            Ok(handle) => handle,
-            Err(_) => panic!(
-                "{}'s future is not Send, so tokio::spawn cannot move it between worker threads: \
-                 something that is not Send (an Rc, an Arc<RefCell<..>>, a std MutexGuard) is \
-                 alive across an .await. Keep such values out of the stretch between two awaits \
-                 (a plain local instead of shared Rc<RefCell<..>>; lock, use and unlock a std \
-                 Mutex between awaits). To see which value, try `tokio::spawn({}(..))` in a \
-                 scratch test: the compiler names it",
-                $name, $name
-            ),
-        }
-    };
-}
-
 mod e03_send {
     use super::*;
     use lesson_06::e03_send::*;
@@ -405,7 +254,7 @@ mod e03_send {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn tally_runs_as_a_spawned_task() {
         let (tx, rx) = mpsc::channel(8);
-        let handle = spawn_checked!("tally", tally(rx));
+        let handle = shared::spawn_checked!("tally", tally(rx));
         for line in ["the cat", "the dog  and the cat", ""] {
             tx.send(line.to_string())
                 .await
@@ -429,7 +278,7 @@ mod e03_send {
     async fn record_logs_each_line_as_it_arrives_and_leaves_the_log_unlocked() {
         let log = Arc::new(Mutex::new(vec!["from before".to_string()]));
         let (tx, rx) = mpsc::channel(8);
-        let handle = spawn_checked!("record", record(log.clone(), rx));
+        let handle = shared::spawn_checked!("record", record(log.clone(), rx));
         tx.send("first".into())
             .await
             .expect("record dropped its input");
@@ -463,46 +312,6 @@ mod e03_send {
             appended, 2,
             "record returns how many lines *it* appended (2), not the length of the whole log"
         );
-    }
-}
-
-/// Counts jobs in flight (started, not ended) and remembers the most there ever were.
-#[derive(Clone, Default)]
-struct Gauge(Arc<GaugeCounts>);
-
-#[derive(Default)]
-struct GaugeCounts {
-    now: AtomicUsize,
-    max: AtomicUsize,
-}
-
-/// Leaves the gauge when dropped: a job that returns, panics or is aborted has ended.
-struct InFlight(Gauge);
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.0.0.now.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-impl Gauge {
-    fn enter(&self) -> InFlight {
-        let now = self.0.now.fetch_add(1, Ordering::SeqCst) + 1;
-        self.0.max.fetch_max(now, Ordering::SeqCst);
-        InFlight(self.clone())
-    }
-
-    /// A job that is in flight while it sleeps `after` on tokio's clock.
-    fn job(&self, after: Duration) -> impl Future<Output = ()> + Send + 'static {
-        let gauge = self.clone();
-        async move {
-            let _in = gauge.enter();
-            tokio::time::sleep(after).await;
-        }
-    }
-
-    fn max(&self) -> usize {
-        self.0.max.load(Ordering::SeqCst)
     }
 }
 
@@ -615,7 +424,7 @@ mod e04_pool {
 
     #[test]
     fn a_job_that_panics_or_is_aborted_gives_its_slot_back() {
-        let outcome = quietly_paused(async {
+        let outcome = quiet_paused(async {
             let pool = Pool::new(1);
             let boom = pool.spawn(async { panic!("job failed") }).await;
             let panicked = boom.await.map_err(|e| e.is_panic());
@@ -634,7 +443,7 @@ mod e04_pool {
         });
         let (panicked, after_panic, after_abort) = match outcome {
             Ok(o) => o,
-            Err(p) => panic!("the pool test itself panicked: {}", panic_text(&*p)),
+            Err(p) => panic!("the pool test itself panicked: {}", p),
         };
         assert_eq!(
             panicked,
@@ -708,7 +517,7 @@ mod e05_stop {
 
     #[test]
     fn a_panic_in_the_task_continues_in_the_caller() {
-        let caught = quietly_paused(async {
+        let caught = quiet_paused(async {
             let worker = Worker::<u8>::start(async {
                 sleep(ms(1)).await;
                 panic!("disk on fire")
@@ -718,7 +527,7 @@ mod e05_stop {
         });
         match caught {
             Err(panic) => {
-                let text = panic_text(&*panic);
+                let text = panic;
                 assert!(
                     text == "disk on fire",
                     "Worker::start or stop panicked with {text:?}, but the task panicked with \"disk on fire\": \
@@ -899,7 +708,7 @@ mod e06_scope {
     fn a_panic_reaches_join_all_and_the_rest_are_cancelled() {
         let t = Tracker::default();
         let tracker = t.clone();
-        let caught = quietly_paused(async move {
+        let caught = quiet_paused(async move {
             let mut scope = Scope::new();
             scope.spawn(tracker.job(ms(1000), 1));
             scope.spawn(async {
@@ -913,7 +722,7 @@ mod e06_scope {
             sleep(ms(1)).await;
             (
                 panicked_at,
-                joined.map_err(|e| e.is_panic().then(|| panic_text(&*e.into_panic()))),
+                joined.map_err(|e| e.is_panic().then(|| panic_message(&*e.into_panic()))),
                 tracker.cancelled(),
             )
         });
@@ -921,7 +730,7 @@ mod e06_scope {
             Ok(result) => result,
             Err(p) => panic!(
                 "Scope::new, Scope::spawn or dropping the scope panicked: {}",
-                panic_text(&*p)
+                p
             ),
         };
         assert_eq!(

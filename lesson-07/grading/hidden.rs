@@ -3,51 +3,9 @@
 //! The same promises as the visible tests, from other angles: tasks instead of `join!`, counts
 //! read while work is still in flight, stress loops on real threads for the races, cancellation.
 
-use std::future::Future;
 use std::time::Duration;
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// Runs the future made by `make` on a current-thread runtime with a paused clock, on a helper
-/// thread, failing with `what` after 3 s of real time (a thread blocked on a lock).
-fn on_paused_runtime<T, F>(what: &str, make: impl FnOnce() -> F + Send + 'static) -> T
-where
-    T: Send + 'static,
-    F: Future<Output = T>,
-{
-    let what_inside = what.to_owned();
-    let stuck = format!(
-        "{what} (the thread is stuck: a std lock that blocks it, e.g. a MutexGuard held across \
-         .await, or two tasks waiting for each other's locks)"
-    );
-    shared::time_limit::within(Duration::from_secs(3), &stuck, move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .start_paused(true)
-            .build()
-            .expect("building a current-thread runtime");
-        runtime.block_on(shared::testing::finishes(&what_inside, make()))
-    })
-}
-
-/// `is_send()` at run time; see the visible tests.
-struct Checked<T>(T);
-#[allow(dead_code)] // chosen only for a Send future; which trait is used depends on the answer
-trait SendYes {
-    fn is_send(&self) -> bool {
-        true
-    }
-}
-impl<T: Send> SendYes for Checked<T> {}
-#[allow(dead_code)] // chosen only for a future that is not Send, i.e. a wrong answer
-trait SendNo {
-    fn is_send(&self) -> bool {
-        false
-    }
-}
-impl<T> SendNo for &Checked<T> {}
+use shared::testing::{ms, on_paused_runtime};
 
 mod e01_guard_across_await {
     use super::*;
@@ -77,7 +35,7 @@ mod e01_guard_across_await {
         let counter = Counter::new();
         let store = Reversing::default();
         #[allow(clippy::needless_borrow)] // the `&` picks the fallback when not Send
-        let is_send = (&Checked(counter.hit("x", &store))).is_send();
+        let is_send = shared::is_send!(counter.hit("x", &store));
         assert!(
             is_send,
             "Counter::hit must return a Send future (no std MutexGuard alive across .await)"

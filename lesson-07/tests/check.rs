@@ -2,58 +2,15 @@
 //!
 //! Locks can fail in a way futures alone cannot: a std lock that blocks the thread stops tokio's
 //! clock and timers with it, so a plain `#[tokio::test]` would hang instead of failing. So most
-//! tests here run their runtime on a helper thread under a real-time limit ([`on_paused_runtime`]):
-//! a blocked thread becomes a sentence. Inside, tokio's clock is paused, so a 100 ms save costs
-//! microseconds and every "this took as long as one save, not ten" is exact.
+//! tests here run their runtime on a helper thread under a real-time limit
+//! ([`shared::testing::on_paused_runtime`]): a blocked thread becomes a sentence. Inside, tokio's
+//! clock is paused, so a 100 ms save costs microseconds and every "this took as long as one save,
+//! not ten" is exact.
 
 use std::future::Future;
 use std::time::Duration;
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// Runs the future made by `make` on a fresh current-thread runtime with tokio's clock paused, on
-/// a helper thread, and fails with `what` if it has not finished after 3 s of real time (a thread
-/// blocked on a std lock, a deadlock). A correct answer takes a few milliseconds.
-fn on_paused_runtime<T, F>(what: &str, make: impl FnOnce() -> F + Send + 'static) -> T
-where
-    T: Send + 'static,
-    F: Future<Output = T>,
-{
-    let what_inside = what.to_owned();
-    let stuck = format!(
-        "{what} (the thread is stuck: a std lock that blocks it, e.g. a MutexGuard held across \
-         .await, or two tasks waiting for each other's locks)"
-    );
-    shared::time_limit::within(Duration::from_secs(3), &stuck, move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .start_paused(true)
-            .build()
-            .expect("building a current-thread runtime");
-        runtime.block_on(shared::testing::finishes(&what_inside, make()))
-    })
-}
-
-/// "Is this value `Send`?", answered at run time instead of as a compile error (which would stop
-/// every other test in this file from running). Method lookup tries `SendYes` on `Checked<T>`
-/// first, and it only applies when `T: Send`; otherwise it falls back to `SendNo` on `&Checked<T>`.
-struct Checked<T>(T);
-#[allow(dead_code)] // chosen only for a Send future; which trait is used depends on the answer
-trait SendYes {
-    fn is_send(&self) -> bool {
-        true
-    }
-}
-impl<T: Send> SendYes for Checked<T> {}
-#[allow(dead_code)] // chosen only for a future that is not Send, i.e. a wrong answer
-trait SendNo {
-    fn is_send(&self) -> bool {
-        false
-    }
-}
-impl<T> SendNo for &Checked<T> {}
+use shared::testing::{ms, on_paused_runtime};
 
 mod e01_guard_across_await {
     use super::*;
@@ -100,7 +57,7 @@ mod e01_guard_across_await {
         // The `&` picks the fallback trait when the future is not Send; clippy, seeing a Send
         // future, calls it needless.
         #[allow(clippy::needless_borrow)]
-        let is_send = (&Checked(hit)).is_send();
+        let is_send = shared::is_send!(hit);
         assert!(
             is_send,
             "the future of Counter::hit is not Send, so tokio::spawn(counter.hit(..)) would not \

@@ -6,9 +6,7 @@
 
 use std::time::Duration;
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
+use shared::testing::ms;
 
 mod e01_pipeline {
     use super::*;

@@ -5,9 +5,7 @@
 
 use std::time::Duration;
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
+use shared::testing::ms;
 
 /// A small deterministic generator (xorshift), so "random" timings are the same on every run.
 struct Dice(u64);
@@ -297,26 +295,14 @@ mod e03_cancel_safety {
     use super::*;
     use lesson_09::e03_cancel_safety::*;
     use shared::Harness;
-    use shared::testing::finishes;
-    use tokio::io::{AsyncWriteExt, duplex};
-    use tokio::time::{Instant, sleep_until};
+    use shared::testing::{finishes, scripted_stream};
 
     async fn read_all(
         plan: Vec<(u64, Vec<u8>)>,
         end_ms: u64,
         every: u64,
     ) -> std::io::Result<Report> {
-        let (mut tx, rx) = duplex(4096);
-        let t0 = Instant::now();
-        tokio::spawn(async move {
-            for (at, bytes) in plan {
-                sleep_until(t0 + ms(at)).await;
-                if tx.write_all(&bytes).await.is_err() {
-                    return;
-                }
-            }
-            sleep_until(t0 + ms(end_ms)).await;
-        });
+        let rx = scripted_stream(4096, plan, end_ms);
         let run = Harness::new()
             .named("frames_with_heartbeat")
             .run(frames_with_heartbeat(rx, ms(every)));

@@ -8,9 +8,7 @@
 
 use std::time::Duration;
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
+use shared::testing::ms;
 
 mod e01_try_join {
     use super::*;
@@ -287,26 +285,8 @@ mod e03_cancel_safety {
     use super::*;
     use lesson_09::e03_cancel_safety::*;
     use shared::Harness;
-    use shared::testing::finishes;
-    use tokio::io::{AsyncWriteExt, DuplexStream, duplex};
-    use tokio::time::{Instant, sleep_until};
-
-    /// The reading end of a stream whose writer sends each `(at_ms, bytes)` at that instant and
-    /// closes the stream at `end_ms`.
-    fn stream(plan: Vec<(u64, Vec<u8>)>, end_ms: u64) -> DuplexStream {
-        let (mut tx, rx) = duplex(1024);
-        let t0 = Instant::now();
-        tokio::spawn(async move {
-            for (at, bytes) in plan {
-                sleep_until(t0 + ms(at)).await;
-                if tx.write_all(&bytes).await.is_err() {
-                    return;
-                }
-            }
-            sleep_until(t0 + ms(end_ms)).await;
-        });
-        rx
-    }
+    use shared::testing::{finishes, scripted_stream};
+    use tokio::io::DuplexStream;
 
     async fn read_all(rx: DuplexStream, every: u64) -> std::io::Result<Report> {
         let run = Harness::new()
@@ -332,7 +312,7 @@ mod e03_cancel_safety {
 
     #[tokio::test(start_paused = true)]
     async fn whole_frames_and_heartbeats() {
-        let rx = stream(vec![(0, b"\x03abc\x01z".to_vec())], 15);
+        let rx = scripted_stream(1024, vec![(0, b"\x03abc\x01z".to_vec())], 15);
         let report = read_all(rx, 10).await;
         let report = match report {
             Ok(r) => r,
@@ -348,7 +328,7 @@ mod e03_cancel_safety {
 
     #[tokio::test(start_paused = true)]
     async fn frames_that_arrive_together_are_all_reported() {
-        let rx = stream(vec![(0, b"\x02ab\x01c\x03def".to_vec())], 3);
+        let rx = scripted_stream(1024, vec![(0, b"\x02ab\x01c\x03def".to_vec())], 3);
         let report = match read_all(rx, 100).await {
             Ok(r) => r,
             Err(e) => panic!(
@@ -366,7 +346,8 @@ mod e03_cancel_safety {
 
     #[tokio::test(start_paused = true)]
     async fn a_frame_split_around_a_heartbeat_arrives_intact() {
-        let rx = stream(
+        let rx = scripted_stream(
+            1024,
             vec![
                 (0, b"\x03ab".to_vec()),
                 (25, b"c".to_vec()),
@@ -400,7 +381,7 @@ mod e03_cancel_safety {
             .enumerate()
             .map(|(i, b)| (i as u64 * 7, vec![*b]))
             .collect();
-        let rx = stream(plan, 52);
+        let rx = scripted_stream(1024, plan, 52);
         let report = match read_all(rx, 10).await {
             Ok(r) => r,
             Err(e) => panic!("a frame sent a byte every 7 ms then a clean end: Ok, got `{e}`"),
@@ -420,7 +401,7 @@ mod e03_cancel_safety {
 
     #[tokio::test(start_paused = true)]
     async fn a_stream_cut_mid_frame_is_an_error() {
-        let rx = stream(vec![(0, b"\x01k\x04ab".to_vec())], 5);
+        let rx = scripted_stream(1024, vec![(0, b"\x01k\x04ab".to_vec())], 5);
         let out = read_all(rx, 100).await;
         match out {
             Err(e) => assert_eq!(

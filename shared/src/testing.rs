@@ -12,6 +12,12 @@
 //! | [`wait_for_wakes`] | wait (real time, bounded) until a thread has woken some waker, then for late wakes |
 //! | [`assert_send`], [`assert_sync`] | compile-time checks that a value may cross threads |
 //! | [`within`](crate::time_limit::within) | re-exported: a time limit for code on real threads |
+//! | [`quiet_panic`], [`quietly`], [`quiet_paused`], [`panic_message`] | catch a panic that is meant to happen without printing it, and read its message |
+//! | [`on_paused_runtime`] | run a paused runtime on a helper thread under a real-time limit, for code that may block its thread |
+//! | [`Tracker`], [`Gauge`] | jobs that report whether they finished or were cancelled, and how many ran at once |
+//! | [`is_send!`](crate::is_send), [`spawn_checked!`](crate::spawn_checked) | "is it `Send`?" at run time, so one non-`Send` answer does not stop the file from building |
+//! | [`scripted_stream`] | a stream whose bytes arrive at given instants of tokio's clock |
+//! | [`ms`] | `Duration::from_millis`, short enough for a timeline |
 //!
 //! Every helper fails with a message that says what was expected, so a learner reading a failure
 //! sees the promise that was broken, not a bare `assertion failed`.
@@ -500,6 +506,31 @@ pub fn quietly<F: Future>(fut: F) -> impl Future<Output = F::Output> {
     })
 }
 
+/// Runs `fut` to the end on a fresh current-thread tokio runtime with paused time, on this
+/// thread, under [`quiet_panic`]; returns its output, or the message of a panic that escaped it.
+///
+/// For a test of code whose tasks are *meant* to panic (a job that fails on purpose): on a
+/// current-thread runtime those tasks run on this thread too, so their panics stay silent, and a
+/// panic that escapes `fut` comes back as `Err` for the test to judge with a sentence of its own.
+/// It is a plain `#[test]`'s replacement for `#[tokio::test(start_paused = true)]`: that macro
+/// gives no way to catch a panic that escapes the test's body.
+///
+/// A runtime per call costs a little real time (well under a millisecond); being fresh, no task
+/// or timer of an earlier test can leak into it.
+///
+/// # Panics
+///
+/// Only if tokio cannot build a runtime (no thread or timer could be set up), with a message
+/// saying so; and not from inside another runtime's task, where tokio forbids `block_on`.
+pub fn quiet_paused<T>(fut: impl Future<Output = T>) -> Result<T, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("tokio could not build a current-thread test runtime");
+    quiet_panic(|| runtime.block_on(fut))
+}
+
 /// Silences the panic hook on this thread until dropped (also when dropped by unwinding).
 struct QuietGuard {
     was: bool,
@@ -605,4 +636,464 @@ pub fn wait_for_pendings(counts: &PollCounts, pendings: u64, limit: Duration) ->
         thread::sleep(Duration::from_millis(1));
     }
     true
+}
+
+#[cfg(test)]
+mod quiet_tests {
+    use super::*;
+
+    #[test]
+    fn quiet_paused_returns_the_output_on_paused_time() {
+        let out = quiet_paused(async {
+            let t0 = tokio::time::Instant::now();
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            t0.elapsed()
+        });
+        let slept = out.expect("a future that does not panic gives Ok(its output)");
+        assert_virtual(
+            "an hour's sleep under quiet_paused",
+            slept,
+            Duration::from_secs(3600),
+            TIMER_TICK,
+        );
+    }
+
+    #[test]
+    fn quiet_paused_catches_a_spawned_tasks_panic() {
+        let out = quiet_paused(async {
+            let joined = tokio::spawn(async { panic!("meant to fail") }).await;
+            let text = joined.map_err(|e| panic_message(&*e.into_panic()));
+            assert_eq!(
+                text,
+                Err("meant to fail".to_string()),
+                "a task's panic reaches its JoinHandle as an Err with the task's message"
+            );
+            panic!("escaped: {}", 7)
+        });
+        assert_eq!(
+            out.err().as_deref(),
+            Some("escaped: 7"),
+            "a panic escaping the future comes back as Err(its message)"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs that report what became of them, and "is it Send?" without a compile error (added for
+// lessons 06 and 07, whose visible and hidden tests each had a copy).
+//
+// Promises about cancellation and concurrency ("the losers are cancelled", "never more than
+// three at once") are about jobs the test made, not about values the answer returns. A job that
+// carries a drop guard tells a finished job from a cancelled one, and a gauge counts how many
+// ran at the same time. A `Send` promise must not be a compile error in the tests: one
+// non-`Send` answer would stop every other test of the file from building.
+// ---------------------------------------------------------------------------------------------
+
+/// Shorthand for a duration in milliseconds: `ms(250)` reads better in a timeline than
+/// `Duration::from_millis(250)`.
+pub const fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// Counts what happened to the jobs it made: finished, or dropped before finishing (cancelled).
+///
+/// Clones share the counts, so one clone can go into the jobs and another stay with the test.
+#[derive(Clone, Default)]
+pub struct Tracker(Arc<TrackerCounts>);
+
+#[derive(Default)]
+struct TrackerCounts {
+    finished: std::sync::atomic::AtomicUsize,
+    cancelled: std::sync::atomic::AtomicUsize,
+}
+
+/// Dropped with `done == false` means: the job was cancelled (its future dropped unfinished).
+struct JobGuard {
+    tracker: Tracker,
+    done: bool,
+}
+
+impl Drop for JobGuard {
+    fn drop(&mut self) {
+        if !self.done {
+            let counts = &self.tracker.0;
+            counts
+                .cancelled
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+impl Tracker {
+    /// A job that sleeps `after` on tokio's clock and then returns `out`.
+    ///
+    /// The drop guard is made here, outside the async block, so even a job that was never
+    /// polled counts as cancelled when it is dropped: "cancelled" means "dropped unfinished",
+    /// whether or not it had started.
+    pub fn job<T: Send + 'static>(
+        &self,
+        after: Duration,
+        out: T,
+    ) -> impl Future<Output = T> + Send + 'static {
+        let mut guard = JobGuard {
+            tracker: self.clone(),
+            done: false,
+        };
+        async move {
+            tokio::time::sleep(after).await;
+            guard.done = true;
+            let counts = &guard.tracker.0;
+            counts
+                .finished
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            out
+        }
+    }
+
+    /// Jobs that ran to the end so far.
+    pub fn finished(&self) -> usize {
+        self.0.finished.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Jobs dropped before they finished so far.
+    pub fn cancelled(&self) -> usize {
+        self.0.cancelled.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Counts jobs in flight (started, not ended) and remembers the most there ever were.
+///
+/// For a limit on concurrency: "at most three at once" is proved by the peak, which a pool that
+/// lets a fourth job in for a moment would raise, even if every job still finishes.
+#[derive(Clone, Default)]
+pub struct Gauge(Arc<GaugeCounts>);
+
+#[derive(Default)]
+struct GaugeCounts {
+    now: std::sync::atomic::AtomicUsize,
+    max: std::sync::atomic::AtomicUsize,
+}
+
+/// A job's place in a [`Gauge`]: leaves it when dropped, so a job that returns, panics or is
+/// aborted has ended alike.
+pub struct InFlight(Gauge);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let counts = &(self.0).0;
+        counts.now.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Gauge {
+    /// Enters the gauge until the returned [`InFlight`] is dropped.
+    pub fn enter(&self) -> InFlight {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = self.0.now.fetch_add(1, SeqCst) + 1;
+        self.0.max.fetch_max(now, SeqCst);
+        InFlight(self.clone())
+    }
+
+    /// A job that is in flight while it sleeps `after` on tokio's clock.
+    pub fn job(&self, after: Duration) -> impl Future<Output = ()> + Send + 'static {
+        let gauge = self.clone();
+        async move {
+            let _in = gauge.enter();
+            tokio::time::sleep(after).await;
+        }
+    }
+
+    /// The most jobs that were ever in flight at the same time.
+    pub fn max(&self) -> usize {
+        self.0.max.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// "Is this value `Send`?", answered at run time instead of as a compile error (which would stop
+/// every other test in the file from building).
+///
+/// Ask through [`is_send!`](crate::is_send), which brings [`SendYes`] and [`SendNo`] into scope
+/// for the call: `shared::is_send!(value)`. Ask where the value's type is known, never from a
+/// generic function (there the answer is always `false`), and about a value an answer's function
+/// returned, not an async block written in the same test function.
+/// How: method lookup tries `SendYes` on `Checked<T>` first (by reference), and that impl exists
+/// only when `T: Send`; otherwise lookup goes one reference further, to `SendNo` on `&Checked<T>`.
+pub struct Checked<T>(pub T);
+
+/// The `true` half of [`Checked`]: applies only to a `Send` value.
+pub trait SendYes {
+    /// `true`: the value is `Send`.
+    fn is_send(&self) -> bool {
+        true
+    }
+}
+impl<T: Send> SendYes for Checked<T> {}
+
+/// The `false` half of [`Checked`]: the fallback for any value.
+pub trait SendNo {
+    /// `false`: the value is not `Send`.
+    fn is_send(&self) -> bool {
+        false
+    }
+}
+impl<T> SendNo for &Checked<T> {}
+
+/// Whether `$value` is `Send`, as a `bool` at run time; see [`Checked`](crate::testing::Checked).
+///
+/// ```
+/// assert!(shared::is_send!(std::sync::Arc::new(1)));
+/// assert!(!shared::is_send!(std::rc::Rc::new(1)));
+/// ```
+#[macro_export]
+macro_rules! is_send {
+    ($value:expr) => {{
+        // Only one of the two traits is used, depending on the value's type.
+        #[allow(unused_imports)]
+        use $crate::testing::{SendNo as _, SendYes as _};
+        (&$crate::testing::Checked($value)).is_send()
+    }};
+}
+
+/// `tokio::spawn` for a future that may not be `Send`: `Ok(handle)` if it is, `Err(future)` if
+/// it is not, decided at compile time without failing the build. Use it through
+/// [`spawn_checked!`](crate::spawn_checked), which fails the test with a sentence.
+///
+/// How: method lookup prefers the inherent `spawn` (it exists only when the future and its
+/// output are `Send + 'static`) and falls back to [`NotSpawnable::spawn`] otherwise. Like
+/// [`Checked`], that works only where the future's type is known, and for a future returned by a
+/// function (an answer's `async fn`), not an async block written in the same test function.
+pub struct Spawnable<F>(pub F);
+
+impl<F> Spawnable<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    /// Spawns the future on the current runtime.
+    pub fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F> {
+        Ok(tokio::spawn(self.0))
+    }
+}
+
+/// The fallback of [`Spawnable`]: a future that cannot be spawned comes back as `Err`.
+pub trait NotSpawnable<F: Future> {
+    /// Gives the future back: it is not `Send + 'static`.
+    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F>;
+}
+
+impl<F: Future> NotSpawnable<F> for Spawnable<F> {
+    fn spawn(self) -> Result<tokio::task::JoinHandle<F::Output>, F> {
+        Err(self.0)
+    }
+}
+
+/// Spawns `$fut` on the current runtime (`tokio::spawn`), or fails the test with the reason a
+/// learner needs when the future is not `Send`; `$name` is the function that made the future.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// async fn double(x: u32) -> u32 { x * 2 }
+/// let handle = shared::spawn_checked!("double", double(21));
+/// assert_eq!(handle.await.unwrap(), 42);
+/// # }
+/// ```
+#[macro_export]
+macro_rules! spawn_checked {
+    ($name:literal, $fut:expr) => {
+        match {
+            #[allow(unused_imports)]
+            use $crate::testing::NotSpawnable as _;
+            $crate::testing::Spawnable($fut).spawn()
+        } {
+            Ok(handle) => handle,
+            Err(_) => panic!(
+                "{}'s future is not Send, so tokio::spawn cannot move it between worker threads: \
+                 something that is not Send (an Rc, an Arc<RefCell<..>>, a std MutexGuard) is \
+                 alive across an .await. Keep such values out of the stretch between two awaits \
+                 (a plain local instead of shared Rc<RefCell<..>>; lock, use and unlock a std \
+                 Mutex between awaits). To see which value, try `tokio::spawn({}(..))` in a \
+                 scratch test: the compiler names it",
+                $name, $name
+            ),
+        }
+    };
+}
+
+/// Runs the future made by `make` on a fresh current-thread runtime with tokio's clock paused,
+/// on a helper thread, and fails with `what` if it has not finished after 3 s of real time.
+///
+/// For code that can block its thread (a std lock held across `.await`, two tasks waiting for
+/// each other's locks): on the test's own thread that would stop tokio's clock and hang the
+/// test, while here the blocked thread becomes a sentence. A correct answer takes a few
+/// milliseconds. `make` runs on the helper thread, so the future itself need not be `Send`.
+pub fn on_paused_runtime<T, F>(what: &str, make: impl FnOnce() -> F + Send + 'static) -> T
+where
+    T: Send + 'static,
+    F: Future<Output = T>,
+{
+    let what_inside = what.to_owned();
+    let stuck = format!(
+        "{what} (the thread is stuck: a std lock that blocks it, e.g. a MutexGuard held across \
+         .await, or two tasks waiting for each other's locks)"
+    );
+    within(Duration::from_secs(3), &stuck, move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .expect("building a current-thread runtime");
+        runtime.block_on(finishes(&what_inside, make()))
+    })
+}
+
+/// The reading end of an in-memory byte stream (`tokio::io::duplex` with `capacity` bytes of
+/// buffer) whose writer follows a script on tokio's clock: it sends each `(at_ms, bytes)` of
+/// `plan` at that many milliseconds after this call, then closes the stream at `end_ms`.
+///
+/// For code that reads a stream, where *when* the bytes come matters as much as what they are:
+/// a frame split over two arrivals, a quiet gap, an end of stream mid-frame. The writer is a task
+/// spawned on the current runtime, so call it inside one (paused, for exact instants). Arrivals
+/// are meant to be in order; one whose instant has passed is sent at once. A write the buffer
+/// cannot hold waits for the reader, as on a real socket; when the reader is dropped the writer
+/// stops quietly.
+pub fn scripted_stream(
+    capacity: usize,
+    plan: Vec<(u64, Vec<u8>)>,
+    end_ms: u64,
+) -> tokio::io::DuplexStream {
+    use tokio::io::AsyncWriteExt;
+    let (mut tx, rx) = tokio::io::duplex(capacity);
+    let t0 = tokio::time::Instant::now();
+    tokio::spawn(async move {
+        for (at, bytes) in plan {
+            tokio::time::sleep_until(t0 + ms(at)).await;
+            if tx.write_all(&bytes).await.is_err() {
+                return;
+            }
+        }
+        tokio::time::sleep_until(t0 + ms(end_ms)).await;
+    });
+    rx
+}
+
+#[cfg(test)]
+mod job_tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn tracker_tells_finished_from_cancelled() {
+        let t = Tracker::default();
+        let done = t.job(ms(5), 'a');
+        let never_polled = t.job(ms(5), 'b');
+        let mut started = Box::pin(t.job(ms(50), 'c'));
+        let waker = crate::wakers::noop_waker();
+        assert!(
+            poll_with(&mut started, &waker).is_pending(),
+            "a tracked job waits for its sleep"
+        );
+        assert_eq!(done.await, 'a', "a tracked job returns its output");
+        drop(never_polled);
+        drop(started);
+        assert_eq!(
+            (t.finished(), t.cancelled()),
+            (1, 2),
+            "one job ran to the end; one never polled and one started were dropped unfinished"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn gauge_remembers_the_peak() {
+        let g = Gauge::default();
+        let three = tokio::join!(g.job(ms(10)), g.job(ms(10)), g.job(ms(10)));
+        assert_eq!(three, ((), (), ()), "gauge jobs return ()");
+        g.job(ms(1)).await;
+        assert_eq!(
+            g.max(),
+            3,
+            "three jobs ran at once, then one alone: the peak is 3"
+        );
+        let inside = g.enter();
+        let again = g.enter();
+        drop((inside, again));
+        assert_eq!(g.max(), 3, "two at once later does not lower the peak");
+    }
+
+    #[test]
+    fn checked_tells_send_from_not_send() {
+        let send = crate::is_send!(Arc::new(1));
+        let not_send = crate::is_send!(std::rc::Rc::new(1));
+        assert!(send, "an Arc<i32> is Send: Checked must say true");
+        assert!(!not_send, "an Rc<i32> is not Send: Checked must say false");
+    }
+
+    #[tokio::test]
+    async fn spawn_checked_spawns_a_send_future() {
+        let handle = crate::spawn_checked!("a ready block", async { 7 });
+        assert_eq!(
+            handle.await.ok(),
+            Some(7),
+            "a Send future is spawned and its output comes back through the handle"
+        );
+    }
+
+    /// A future that is not `Send`, made by a function as an answer's would be (an async block
+    /// written in the test function itself is not judged until that function is compiled whole).
+    fn holds_an_rc() -> impl Future<Output = i32> {
+        let rc = std::rc::Rc::new(5);
+        async move { *rc }
+    }
+
+    #[test]
+    fn spawnable_gives_back_a_future_that_is_not_send() {
+        let back = Spawnable(holds_an_rc()).spawn();
+        assert!(
+            back.is_err(),
+            "a future holding an Rc is not Send: Spawnable must give it back (no runtime needed)"
+        );
+    }
+
+    #[test]
+    fn on_paused_runtime_runs_on_virtual_time() {
+        // Under `finishes`' 10 s of tokio time, and far over the 3 s real-time limit.
+        let slept = on_paused_runtime("a 9 s sleep", || async {
+            let t0 = tokio::time::Instant::now();
+            tokio::time::sleep(Duration::from_secs(9)).await;
+            t0.elapsed()
+        });
+        assert_virtual(
+            "a 9 s sleep on a paused runtime",
+            slept,
+            Duration::from_secs(9),
+            TIMER_TICK,
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn scripted_stream_delivers_on_time_then_closes() {
+        use tokio::io::AsyncReadExt;
+        let t0 = tokio::time::Instant::now();
+        let mut rx = scripted_stream(64, vec![(0, b"ab".to_vec()), (20, b"c".to_vec())], 35);
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 8];
+        loop {
+            let n = rx
+                .read(&mut buf)
+                .await
+                .expect("an in-memory read does not fail");
+            seen.push((t0.elapsed(), buf[..n].to_vec()));
+            if n == 0 {
+                break;
+            }
+        }
+        assert_eq!(
+            seen,
+            vec![
+                (ms(0), b"ab".to_vec()),
+                (ms(20), b"c".to_vec()),
+                (ms(35), Vec::new()),
+            ],
+            "the script's bytes come at 0 and 20 ms, and the end of stream at 35 ms"
+        );
+    }
 }
