@@ -21,6 +21,7 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::course::status::Status;
+use crate::pipeline::failure;
 
 /// One test's grade.
 #[derive(Debug, Clone)]
@@ -262,7 +263,7 @@ pub fn feedback_md(lesson: &str, g: &StudentGrade, files: &[(String, String)]) -
                 let _ = writeln!(s, "{text}\n");
             }
         }
-        for t in &e.tests {
+        for t in feedback_order(&e.tests) {
             let (mark, note) = match t.status {
                 Status::Pass => ("✓", ""),
                 Status::NotRun => ("–", " (not run)"),
@@ -285,6 +286,22 @@ pub fn feedback_md(lesson: &str, g: &StudentGrade, files: &[(String, String)]) -
         s.push('\n');
     }
     s
+}
+
+/// The order of tests in `feedback.md`: the visible failing tests first, the most telling one
+/// on top (the same ranking as `check`: pipeline::failure), then the rest as listed.
+fn feedback_order(tests: &[TestGrade]) -> Vec<&TestGrade> {
+    let failing_visible =
+        |t: &TestGrade| !t.hidden && matches!(t.status, Status::Fail | Status::Timeout);
+    let mut order = failure::rank(
+        tests
+            .iter()
+            .filter(|t| failing_visible(t))
+            .map(|t| (t, t.message.as_deref()))
+            .collect(),
+    );
+    order.extend(tests.iter().filter(|t| !failing_visible(t)));
+    order
 }
 
 fn indent(text: &str, pad: &str) -> String {
