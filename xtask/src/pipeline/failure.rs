@@ -251,7 +251,7 @@ pub fn own_failure(name: &str, stdout: &str, stderr: &str) -> Option<String> {
         .filter(|(i, _)| Some(*i) != own_panic)
         .map(|(_, b)| b)
         .collect();
-    Some(with_context(own, &others))
+    Some(with_context(own, &others, name))
 }
 
 /// Any panic header in `text`?
@@ -259,7 +259,7 @@ fn panic_lines(text: &str) -> bool {
     text.lines().any(|l| panic_header(l).is_some())
 }
 
-fn with_context(own: String, others: &[&PanicBlock]) -> String {
+fn with_context(own: String, others: &[&PanicBlock], test_name: &str) -> String {
     if others.is_empty() {
         return own;
     }
@@ -267,10 +267,14 @@ fn with_context(own: String, others: &[&PanicBlock]) -> String {
     let _ = write!(s, "\n\n{CONTEXT_HEADING}");
     for b in others.iter().take(CONTEXT_SHOWN) {
         let first = b.body.lines().next().unwrap_or("").trim();
+        let whose = if b.thread == test_name {
+            "the test's thread, caught".to_string()
+        } else {
+            format!("thread '{}'", b.thread)
+        };
         let _ = write!(
             s,
-            "\n  · thread '{}' at {}: {}",
-            b.thread,
+            "\n  · {whose} at {}: {}",
             b.location,
             shorten(first, CONTEXT_WIDTH)
         );
@@ -432,7 +436,12 @@ mod tests {
             context.contains("thread '<unnamed>' at src/e03_gears.rs:3:35: gear slipped"),
             "{m}"
         );
-        assert!(context.contains("Cannot start a runtime"), "{m}");
+        assert!(
+            context.contains(
+                "the test's thread, caught at tests/check.rs:4:41: Cannot start a runtime"
+            ),
+            "{m}"
+        );
         assert_eq!(
             telling(&m),
             Telling::Message,
