@@ -150,3 +150,42 @@ fn a_should_panic_test_that_did_not_panic_names_its_promise() {
         "libtest's bare line says nothing a learner can act on:\n{m}"
     );
 }
+
+#[test]
+fn verify_shows_the_first_message_of_every_mistake_and_flags_bare_ones() {
+    // The fixture course as it is: its e01 mistake fails only a bare `assert_eq!`.
+    let c = learner_course();
+    let run = xtask(
+        c.path(),
+        &["verify", "lesson-01", "--proof", "4", "--show-messages"],
+    );
+    assert_eq!(
+        run.code,
+        0,
+        "every fixture mistake is rejected:\n{}",
+        run.output()
+    );
+    let line = |mistake: &str| {
+        run.stdout
+            .lines()
+            .find(|l| l.contains(mistake) && l.contains(" → "))
+            .unwrap_or_else(|| {
+                panic!(
+                    "--show-messages must print `{mistake} → first line`:\n{}",
+                    run.stdout
+                )
+            })
+            .to_string()
+    };
+    let subtracts = line("mistakes/e01_add/subtracts.rs");
+    assert!(
+        subtracts.contains("→ assertion `left == right` failed")
+            && subtracts.ends_with("[bare: names no promise]"),
+        "a bare assertion must be flagged as naming no promise: {subtracts}"
+    );
+    let shouts = line("mistakes/e03_greet/shouts.rs");
+    assert!(
+        shouts.contains(" → "),
+        "each mistake gets its line: {shouts}"
+    );
+}
