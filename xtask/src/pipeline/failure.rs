@@ -10,9 +10,11 @@
 //!    test on a thread named after the test, and the test failed because of what happened *on
 //!    that thread* — its last panic (earlier ones there were caught), a returned `Err`, or
 //!    libtest's "did not panic as expected". [`own_failure`] reports that, and lists the other
-//!    panics after it, shortened, as context. (A helper such as `shared::time_limit::within`
-//!    re-raises its thread's panic with `resume_unwind`, which prints nothing on the test
-//!    thread; then the last panic printed is the one that travelled, so it is reported.)
+//!    panics after it, shortened, as context. (`shared::time_limit::within` and
+//!    `shared::testing::poll_on_thread` re-raise their thread's panic with `resume_unwind`,
+//!    which prints nothing on the test thread, so their threads' panics count as the test
+//!    thread's; for any other helper that does so, when nothing at all was printed on the test
+//!    thread, the last panic printed is the one that travelled, so it is reported.)
 //! 2. **Which test.** When several tests of an exercise fail, the one shown first should be
 //!    the one that names the broken rule, not the alphabetically first. [`Telling`] grades a
 //!    message and [`rank`] orders failures by it.
@@ -25,6 +27,11 @@ use std::fmt::Write as _;
 /// The line that separates a test's own failure from the other panics shown as context.
 pub const CONTEXT_HEADING: &str =
     "Other panics during this test (context only, not why it failed):";
+
+/// Threads of `shared` whose panic is re-raised on the test thread with `resume_unwind`
+/// (`time_limit::within`, `testing::poll_on_thread`): their panic travels to the test thread
+/// without being printed there, so it counts as the test thread's own.
+const RELAY_THREADS: &[&str] = &["time-limited", "poll-on-thread"];
 
 /// How many other panics are listed as context; the rest are counted.
 const CONTEXT_SHOWN: usize = 3;
@@ -100,7 +107,7 @@ fn parse(text: &str, test_name: &str) -> Parsed {
                 body: String::new(),
             });
             let i = p.panics.len() - 1;
-            if thread == test_name {
+            if thread == test_name || RELAY_THREADS.contains(&thread.as_str()) {
                 p.events.push(Event::Panic(i));
             }
             open = Some(i);
@@ -472,6 +479,18 @@ mod tests {
         let m = own_failure(name, &section(name, &body), "").unwrap();
         assert!(m.starts_with("the pool must finish every job\n\n"), "{m}");
         assert!(m.contains("task told to fail"), "{m}");
+    }
+
+    #[test]
+    fn a_relayed_panic_after_a_caught_one_is_the_failure() {
+        let name = "e02_x::finishes";
+        let body = format!(
+            "\nthread '{name}' (3) panicked at src/e02_x.rs:1:1:\ncaught on the test thread\n{NOTE}\n\n\
+             thread 'poll-on-thread' (9) panicked at tests/check.rs:30:9:\nthe bell must ring once"
+        );
+        let m = own_failure(name, &section(name, &body), "").unwrap();
+        assert!(m.starts_with("the bell must ring once\n\n"), "{m}");
+        assert!(m.contains("caught on the test thread"), "as context: {m}");
     }
 
     #[test]
