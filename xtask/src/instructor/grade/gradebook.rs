@@ -518,6 +518,25 @@ mod tests {
     }
 
     #[test]
+    fn feedback_puts_the_rule_naming_failure_first() {
+        let mut g = sample();
+        let mut rule = g.exercises[0].tests[1].clone();
+        rule.name = "e01_a::wakes".into();
+        rule.message = Some("lost wakeup (rule 2: arrange a wake before returning Pending)".into());
+        g.exercises[0].tests.push(rule);
+        let md = feedback_md("lesson-09", &g, &files());
+        let wakes = md
+            .find("`e01_a::wakes`")
+            .expect("the failing test is listed");
+        let two = md.find("`e01_a::two`").expect("the bare failure is listed");
+        let one = md.find("`e01_a::one`").expect("the passing test is listed");
+        assert!(
+            wakes < two && two < one,
+            "feedback must list the failure naming a rule first, then other failures, then              the rest:\n{md}"
+        );
+    }
+
+    #[test]
     fn scores_format() {
         assert_eq!(fmt_score(10.0), "10");
         assert_eq!(fmt_score(10.0 / 3.0), "3.33");
