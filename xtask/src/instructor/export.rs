@@ -9,7 +9,8 @@
 //!
 //! Which files: the files git knows about (tracked, plus new files that `.gitignore` does not
 //! exclude) when the course is a git checkout, otherwise every file; never `target/` or `.git/`.
-//! The instructor's CI (`.ci/`) and the grading benchmark are left out too.
+//! The instructor's CI (`.ci/`), the grading benchmark and the author's `first-messages.sh`
+//! (it reads `mistakes/`) are left out too.
 //!
 //! After writing, [`leak_check`] compares the export with the instructor's spoiler files: no
 //! exported file may equal a spoiler file, and no *non-trivial* line (20 or more non-blank
@@ -27,7 +28,12 @@ use crate::error::{Outcome, Result, UserError};
 pub const SPOILER_DIRS: &[&str] = &["solutions", "grading", "mistakes"];
 
 /// Top-level paths the student edition leaves out besides the spoilers.
-const INSTRUCTOR_ONLY: &[&str] = &[".ci", "scripts/bench-grade.sh"];
+const INSTRUCTOR_ONLY: &[&str] = &[
+    ".ci",
+    "scripts/bench-grade.sh",
+    // Reads every mistakes/ variant, which the student edition does not have.
+    "scripts/first-messages.sh",
+];
 
 /// Lines shorter than this (non-blank characters) are too common to count as leaks.
 pub const MIN_LEAK_CHARS: usize = 20;
