@@ -1,21 +1,13 @@
 //! Hidden grading tests for lesson 01: the same behaviour as `tests/check.rs`, checked with other
 //! inputs and from other angles (other executors, the poll harness from `shared`, reversed await
 //! orders, edge cases). Never shipped in the student edition.
-
-use std::future::Future;
-use std::time::Duration;
-
-/// Awaits `fut`, failing with `what` if it has not finished after 10 s (virtual under a paused clock).
-async fn within<F: Future>(what: &str, fut: F) -> F::Output {
-    match tokio::time::timeout(Duration::from_secs(10), fut).await {
-        Ok(output) => output,
-        Err(_) => panic!("{what} never finished: is something waiting that nobody will wake?"),
-    }
-}
+//!
+//! Anything that could hang on wrong code is awaited through `shared::testing::finishes`, which
+//! watches tokio's clock and the real one (see `tests/check.rs`).
 
 mod e01_lazy_futures {
-    use super::within;
     use lesson_01::e01_lazy_futures::*;
+    use shared::testing::finishes as within;
     use shared::{Harness, Probe};
 
     #[tokio::test(start_paused = true)]
@@ -27,8 +19,16 @@ mod e01_lazy_futures {
             journal.entries().is_empty(),
             "two checkouts built, none awaited"
         );
-        assert_eq!(within("second checkout", second).await, 10);
-        assert_eq!(within("first checkout", first).await, 100);
+        assert_eq!(
+            within("second checkout", second).await,
+            10,
+            "awaiting the second checkout first runs it first; its total is the sum of its prices"
+        );
+        assert_eq!(
+            within("first checkout", first).await,
+            100,
+            "the first checkout, awaited later, still runs in full; its total is the sum of its prices"
+        );
         assert_eq!(
             journal.entries(),
             [
@@ -38,17 +38,23 @@ mod e01_lazy_futures {
                 "reserved 1 items",
                 "charged 100",
                 "receipt 100",
-            ]
+            ],
+            "futures run in the order they are awaited, not the order they were built: each checkout's three steps, in order"
         );
     }
 
     #[tokio::test(start_paused = true)]
     async fn an_empty_cart_still_goes_through_every_step() {
         let journal = Journal::new();
-        assert_eq!(within("checkout", checkout(&journal, &[])).await, 0);
+        assert_eq!(
+            within("checkout", checkout(&journal, &[])).await,
+            0,
+            "an empty cart totals 0"
+        );
         assert_eq!(
             journal.entries(),
-            ["reserved 0 items", "charged 0", "receipt 0"]
+            ["reserved 0 items", "charged 0", "receipt 0"],
+            "an empty cart still goes through reserve, charge and receipt"
         );
     }
 
@@ -58,12 +64,23 @@ mod e01_lazy_futures {
         let (probe, handle) = Probe::new("checkout", checkout(&journal, &[9, 1]));
         tokio::task::yield_now().await;
         assert_eq!(handle.polls(), 0, "nobody awaited the checkout yet");
-        assert!(journal.entries().is_empty());
-        assert_eq!(within("checkout", probe).await, 10);
-        assert!(handle.is_ready());
+        assert!(
+            journal.entries().is_empty(),
+            "a future wrapped but not yet awaited must not have written anything"
+        );
+        assert_eq!(
+            within("checkout", probe).await,
+            10,
+            "the checkout's total is the sum of its prices"
+        );
+        assert!(
+            handle.is_ready(),
+            "once awaited to the end, the checkout future has returned Ready"
+        );
         assert_eq!(
             journal.entries(),
-            ["reserved 2 items", "charged 10", "receipt 10"]
+            ["reserved 2 items", "charged 10", "receipt 10"],
+            "every step runs once awaited, each finished before the next starts"
         );
     }
 
@@ -74,21 +91,25 @@ mod e01_lazy_futures {
         let run = Harness::new()
             .named("checkout")
             .block_on(checkout(&journal, &[3, 4, 5]));
-        assert_eq!(run.output, 12);
+        assert_eq!(
+            run.output, 12,
+            "the checkout's total is the sum of its prices"
+        );
         assert!(
             run.polls >= 2,
             "reserve waits once, so the checkout must return Pending at least once"
         );
         assert_eq!(
             journal.entries(),
-            ["reserved 3 items", "charged 12", "receipt 12"]
+            ["reserved 3 items", "charged 12", "receipt 12"],
+            "driven by another executor, the checkout still runs every step in order"
         );
     }
 }
 
 mod e02_concurrent_awaits {
-    use super::within;
     use lesson_01::e02_concurrent_awaits::*;
+    use shared::testing::finishes as within;
     use std::time::Duration;
     use tokio::time::Instant;
 
@@ -110,7 +131,11 @@ mod e02_concurrent_awaits {
             let start = Instant::now();
             let page = within("load_dashboard", load_dashboard(&backend, 11)).await;
             let took = start.elapsed();
-            assert_eq!(page, want(11));
+            assert_eq!(
+                page,
+                want(11),
+                "the dashboard holds the profile, orders and tips of the user asked for"
+            );
             assert!(
                 took >= Duration::from_millis(slowest)
                     && took < Duration::from_millis(slowest + 10),
@@ -126,7 +151,11 @@ mod e02_concurrent_awaits {
         let start = Instant::now();
         let pages = within("load_dashboards", load_dashboards(&backend, &users)).await;
         let took = start.elapsed();
-        assert_eq!(pages, users.iter().map(|&u| want(u)).collect::<Vec<_>>());
+        assert_eq!(
+            pages,
+            users.iter().map(|&u| want(u)).collect::<Vec<_>>(),
+            "one dashboard per user, in the order of `users`"
+        );
         assert!(
             took < Duration::from_millis(70),
             "took {took:?} for 50 users; one takes 60 ms"
@@ -138,7 +167,7 @@ mod e02_concurrent_awaits {
         let backend = Backend::millis(500, 500, 500);
         let start = Instant::now();
         let pages = within("load_dashboards", load_dashboards(&backend, &[])).await;
-        assert!(pages.is_empty());
+        assert!(pages.is_empty(), "no users, no dashboards");
         assert!(
             start.elapsed() < Duration::from_millis(1),
             "nothing to load, nothing to wait for"
@@ -147,8 +176,8 @@ mod e02_concurrent_awaits {
 }
 
 mod e03_async_fn_desugared {
-    use super::within;
     use lesson_01::e03_async_fn_desugared::*;
+    use shared::testing::finishes as within;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[tokio::test(start_paused = true)]
@@ -162,8 +191,16 @@ mod e03_async_fn_desugared {
             10,
             "three ticks built, none run"
         );
-        assert_eq!(within("tick c", c).await, 11);
-        assert_eq!(within("tick a", a).await, 12);
+        assert_eq!(
+            within("tick c", c).await,
+            11,
+            "tick c, awaited first, is the first to add one"
+        );
+        assert_eq!(
+            within("tick a", a).await,
+            12,
+            "tick a, awaited second, adds the second one"
+        );
         drop(b);
         assert_eq!(
             counter.load(Ordering::SeqCst),
@@ -177,7 +214,11 @@ mod e03_async_fn_desugared {
         let store = Store::new();
         let pending = lookup(&store, "late");
         store.insert("late", "but here");
-        assert_eq!(within("lookup", pending).await.as_deref(), Some("but here"));
+        assert_eq!(
+            within("lookup", pending).await.as_deref(),
+            Some("but here"),
+            "the lookup reads the store when awaited, so it sees a key inserted after the call"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -186,7 +227,11 @@ mod e03_async_fn_desugared {
         store.insert("k", "v");
         let lookups: Vec<_> = (0..5).map(|_| lookup(&store, "k")).collect();
         drop(lookups);
-        assert_eq!(store.reads(), 0);
+        assert_eq!(
+            store.reads(),
+            0,
+            "a lookup future that is dropped unawaited never reads the store"
+        );
     }
 
     #[test]
@@ -197,14 +242,22 @@ mod e03_async_fn_desugared {
         let found = std::thread::spawn(move || shared::block_on(future))
             .join()
             .expect("the lookup panicked on the other thread");
-        assert_eq!(found.as_deref(), Some("Lisbon"));
-        assert_eq!(store.reads(), 1);
+        assert_eq!(
+            found.as_deref(),
+            Some("Lisbon"),
+            "the lookup, moved to another thread and run there, finds the value"
+        );
+        assert_eq!(
+            store.reads(),
+            1,
+            "one lookup reads the store exactly once, when it runs"
+        );
     }
 }
 
 mod e04_spawn_tasks {
-    use super::within;
     use lesson_01::e04_spawn_tasks::*;
+    use shared::testing::finishes as within;
     use std::time::Duration;
     use tokio::time::{Instant, sleep};
 
@@ -217,7 +270,10 @@ mod e04_spawn_tasks {
             outbox.sent().is_empty(),
             "the upload takes 120 ms, it cannot be done at 119"
         );
-        assert!(!handle.is_finished());
+        assert!(
+            !handle.is_finished(),
+            "the upload takes 120 ms; its task cannot be finished at 119 ms"
+        );
         sleep(Duration::from_millis(2)).await;
         assert_eq!(
             outbox.sent(),
@@ -226,7 +282,8 @@ mod e04_spawn_tasks {
         );
         assert_eq!(
             within("handle", handle).await.expect("upload panicked"),
-            9000
+            9000,
+            "awaiting the handle gives the upload's bytes"
         );
     }
 
@@ -243,13 +300,19 @@ mod e04_spawn_tasks {
         ];
         let start = Instant::now();
         let total = within("upload_all", upload_all(files, &outbox)).await;
-        assert_eq!(total, 63);
+        assert_eq!(
+            total, 63,
+            "upload_all returns the total bytes of every file"
+        );
         assert_eq!(
             outbox.sent(),
             ["fast", "quick", "medium", "middling", "snail", "slow"],
             "started together, they finish in order of latency"
         );
-        assert!(start.elapsed() < Duration::from_millis(65));
+        assert!(
+            start.elapsed() < Duration::from_millis(65),
+            "six uploads started together take as long as the slowest (60 ms), not the sum"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -257,18 +320,22 @@ mod e04_spawn_tasks {
         let outbox = Outbox::new();
         assert_eq!(
             within("upload_all", upload_all(Vec::new(), &outbox)).await,
-            0
+            0,
+            "nothing to upload: the total is 0"
         );
-        assert!(outbox.sent().is_empty());
+        assert!(
+            outbox.sent().is_empty(),
+            "nothing to upload: nothing is recorded"
+        );
     }
 }
 
 mod e05_blocking {
-    use super::within;
     use lesson_01::e05_blocking::*;
     use shared::Harness;
+    use shared::testing::finishes as within;
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     use std::time::Duration;
 
     #[tokio::test(start_paused = true)]
@@ -316,19 +383,29 @@ mod e05_blocking {
             .try_run(digest(data.clone(), Duration::from_millis(45)))
             .await;
         match run {
-            Ok(run) => assert_eq!(run.output, legacy_digest(&data, Duration::ZERO)),
+            Ok(run) => assert_eq!(
+                run.output,
+                legacy_digest(&data, Duration::ZERO),
+                "digest returns what legacy_digest computes for the same data"
+            ),
             Err(failure) => panic!("digest broke a rule:\n{failure}"),
         }
     }
 
     #[tokio::test]
     async fn two_digests_and_a_heartbeat() {
+        // A heartbeat that beats whenever it gets a turn (yielding in between), so a busy machine
+        // cannot starve it into a false failure: only a digest that holds the thread can.
         let ticks = Arc::new(AtomicU64::new(0));
-        let counter = Arc::clone(&ticks);
+        let stop = Arc::new(AtomicBool::new(false));
+        let (counter, stopped) = (Arc::clone(&ticks), Arc::clone(&stop));
         tokio::spawn(async move {
-            loop {
+            for _ in 0..50_000_000u64 {
+                if stopped.load(Ordering::SeqCst) {
+                    break;
+                }
                 counter.fetch_add(1, Ordering::SeqCst);
-                tokio::time::sleep(Duration::from_millis(2)).await;
+                tokio::task::yield_now().await;
             }
         });
         tokio::task::yield_now().await;
@@ -341,19 +418,31 @@ mod e05_blocking {
         })
         .await;
         let beats = ticks.load(Ordering::SeqCst) - before;
-        assert_eq!(a, legacy_digest(b"left", Duration::ZERO));
-        assert_eq!(b, legacy_digest(b"right", Duration::ZERO));
-        assert_ne!(a, b);
+        stop.store(true, Ordering::SeqCst);
+        assert_eq!(
+            a,
+            legacy_digest(b"left", Duration::ZERO),
+            "digest returns what legacy_digest computes for the same data"
+        );
+        assert_eq!(
+            b,
+            legacy_digest(b"right", Duration::ZERO),
+            "digest returns what legacy_digest computes for the same data"
+        );
+        assert_ne!(
+            a, b,
+            "two different inputs give two different digests: each digest hashes its own data"
+        );
         assert!(
             beats >= 3,
-            "the heartbeat beat {beats} times while two digests ran"
+            "the heartbeat got {beats} turns while two digests ran: a digest held the async thread"
         );
     }
 }
 
 mod e06_bounded_concurrency {
-    use super::within;
     use lesson_01::e06_bounded_concurrency::*;
+    use shared::testing::finishes as within;
     use std::future::Future;
     use std::pin::Pin;
     use std::sync::Arc;

@@ -8,9 +8,8 @@
 //! Tools that do this, any of which is a fine answer here:
 //!
 //! - a `tokio::sync::Semaphore` with `limit` permits: wait for a permit before starting each job, and
-//!   keep the permit alive until the job is done (hold it in a *named* variable: `let _ = ...` drops
-//!   it on the spot). The jobs can be spawned tasks (keep their `JoinHandle`s in input order) or
-//!   futures joined with `join_all`;
+//!   keep the permit alive until the job is done. The jobs can be spawned tasks (keep their
+//!   `JoinHandle`s in input order) or futures joined with `join_all`;
 //! - a `tokio::task::JoinSet` that you top up to `limit` tasks whenever one finishes;
 //! - `futures::stream::iter(..).buffer_unordered(limit)`, which yields outputs in the order they
 //!   *finish*: tag each job with its index and sort at the end.

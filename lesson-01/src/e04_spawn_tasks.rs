@@ -10,7 +10,9 @@
 //!
 //! - `join!` / `join_all` — several futures inside *one* task; they only run while that task is
 //!   polling the join, and they stop if it is dropped;
-//! - `spawn` — a separate task; it starts right away, keeps going while you do other things, and
+//! - `spawn` — a separate task. `spawn` only *schedules* it and returns; the task's first poll
+//!   comes when a runtime thread is free (on a one-thread runtime: once the spawner reaches an
+//!   `.await` that is not ready). From then on it keeps going while you do other things, and it
 //!   even survives dropping its `JoinHandle` (dropping the handle detaches the task, it does not
 //!   cancel it). The price: the future must be `Send + 'static` (it may move to another thread and
 //!   outlive the caller), so it owns its data instead of borrowing.
@@ -81,7 +83,7 @@ pub async fn upload(file: Upload, outbox: Outbox) -> usize {
     file.bytes
 }
 
-/// Starts uploading `file` in its own task and returns the task's handle immediately.
+/// Hands the upload of `file` to the runtime as a task of its own; returns its handle at once.
 ///
 /// Awaiting the handle yields `Ok(bytes)`. The upload happens whether or not the handle is awaited.
 pub fn start_upload(file: Upload, outbox: &Outbox) -> JoinHandle<usize> {

@@ -2,35 +2,55 @@
 //! `cargo xtask check` can report `e01_lazy_futures::...` per exercise.
 //!
 //! Most tests run on a paused tokio clock: sleeps cost no real time and `tokio::time::Instant`
-//! measures *virtual* time exactly. Anything that could wait forever on wrong code is wrapped in a
-//! `timeout`, so a mistake fails with a message instead of hanging.
-
-use std::future::Future;
-use std::time::Duration;
-
-/// Awaits `fut`, failing the test with `what` if it has not finished after 10 s (virtual time under
-/// a paused clock, so a stuck future fails at once).
-async fn within<F: Future>(what: &str, fut: F) -> F::Output {
-    match tokio::time::timeout(Duration::from_secs(10), fut).await {
-        Ok(output) => output,
-        Err(_) => panic!("{what} never finished: is something waiting that nobody will wake?"),
-    }
-}
+//! measures *virtual* time exactly. Anything that could wait forever on wrong code is awaited
+//! through `shared::testing::finishes`, which watches both clocks: a future that waits for
+//! something nobody will do fails at once (the paused clock jumps to the limit), and one that keeps
+//! the runtime busy without finishing (a loop around `yield_now`) fails after a few real seconds.
 
 mod e01_lazy_futures {
-    use super::within;
     use lesson_01::e01_lazy_futures::*;
+    use shared::testing::finishes as within;
+
+    /// Asserts the journal holds exactly one checkout's three lines, in order, and says which
+    /// promise is broken when it does not.
+    #[track_caller]
+    fn assert_one_checkout(journal: &Journal, items: usize, total: u32) {
+        let want = [
+            format!("reserved {items} items"),
+            format!("charged {total}"),
+            format!("receipt {total}"),
+        ];
+        let got = journal.entries();
+        if got == want {
+            return;
+        }
+        let mut sorted = got.clone();
+        sorted.sort();
+        let mut want_sorted = want.to_vec();
+        want_sorted.sort();
+        if sorted == want_sorted {
+            panic!(
+                "the steps ran out of order: {got:?}, expected {want:?}. Each step must finish \
+                 before the next one starts: await them one after another (a joined or spawned \
+                 step runs while the others do)"
+            );
+        }
+        let missing: Vec<&String> = want.iter().filter(|line| !got.contains(line)).collect();
+        if !missing.is_empty() {
+            panic!(
+                "{missing:?} never appeared in the journal {got:?}: a future runs only when it is \
+                 awaited; building it (`let _ = step(..)`) and dropping it runs nothing"
+            );
+        }
+        panic!("the journal should be exactly {want:?}, got {got:?}: one line per step, once each");
+    }
 
     #[tokio::test(start_paused = true)]
     async fn steps_happen_in_order() {
         let journal = Journal::new();
         let total = within("checkout", checkout(&journal, &[250, 100, 250])).await;
         assert_eq!(total, 600, "the total is the sum of the prices");
-        assert_eq!(
-            journal.entries(),
-            ["reserved 3 items", "charged 600", "receipt 600"],
-            "every step must run, each finished before the next starts"
-        );
+        assert_one_checkout(&journal, 3, 600);
     }
 
     #[tokio::test(start_paused = true)]
@@ -42,11 +62,8 @@ mod e01_lazy_futures {
             "calling an async fn only builds a future; nothing may be written yet"
         );
         let total = within("checkout", pending_checkout).await;
-        assert_eq!(total, 40);
-        assert_eq!(
-            journal.entries(),
-            ["reserved 1 items", "charged 40", "receipt 40"]
-        );
+        assert_eq!(total, 40, "the total is the sum of the prices");
+        assert_one_checkout(&journal, 1, 40);
     }
 
     #[tokio::test(start_paused = true)]
@@ -59,14 +76,18 @@ mod e01_lazy_futures {
             "a future that is never polled never runs, even partly"
         );
         // And the function still works afterwards.
-        assert_eq!(within("checkout", checkout(&journal, &[7])).await, 7);
-        assert_eq!(journal.entries()[0], "reserved 1 items");
+        assert_eq!(
+            within("checkout", checkout(&journal, &[7])).await,
+            7,
+            "the total is the sum of the prices"
+        );
+        assert_one_checkout(&journal, 1, 7);
     }
 }
 
 mod e02_concurrent_awaits {
-    use super::within;
     use lesson_01::e02_concurrent_awaits::*;
+    use shared::testing::finishes as within;
     use std::time::Duration;
     use tokio::time::Instant;
 
@@ -85,7 +106,11 @@ mod e02_concurrent_awaits {
         let start = Instant::now();
         let page = within("load_dashboard", load_dashboard(&backend, 7)).await;
         let took = start.elapsed();
-        assert_eq!(page, expected(7).await);
+        assert_eq!(
+            page,
+            expected(7).await,
+            "the dashboard holds the profile, orders and tips of the user asked for"
+        );
         assert!(
             took < Duration::from_millis(510),
             "took {took:?} of virtual time: the three fetches ran one after another \
@@ -120,8 +145,8 @@ mod e02_concurrent_awaits {
 }
 
 mod e03_async_fn_desugared {
-    use super::within;
     use lesson_01::e03_async_fn_desugared::*;
+    use shared::testing::finishes as within;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[tokio::test(start_paused = true)]
@@ -133,9 +158,21 @@ mod e03_async_fn_desugared {
             0,
             "calling tick() must not touch the counter: the body belongs inside the async block"
         );
-        assert_eq!(within("tick", first).await, 1);
-        assert_eq!(within("tick", tick(&counter)).await, 2);
-        assert_eq!(counter.load(Ordering::SeqCst), 2);
+        assert_eq!(
+            within("tick", first).await,
+            1,
+            "awaiting tick() adds one and returns the new value"
+        );
+        assert_eq!(
+            within("tick", tick(&counter)).await,
+            2,
+            "awaiting tick() adds one and returns the new value"
+        );
+        assert_eq!(
+            counter.load(Ordering::SeqCst),
+            2,
+            "two ticks awaited, two added"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -156,7 +193,12 @@ mod e03_async_fn_desugared {
             Some("teal"),
             "the lookup must see the store as it is when awaited"
         );
-        assert_eq!(store.reads(), 1);
+        assert_eq!(
+            store.reads(),
+            1,
+            "one awaited lookup reads the store exactly once: read inside the async block, and \
+             only there"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -172,14 +214,22 @@ mod e03_async_fn_desugared {
         let found = within("spawned lookup", handle)
             .await
             .expect("lookup task panicked");
-        assert_eq!(found.as_deref(), Some("42"));
-        assert_eq!(within("lookup", lookup(&store, "missing")).await, None);
+        assert_eq!(
+            found.as_deref(),
+            Some("42"),
+            "a spawned lookup finds the value through its own handle to the store"
+        );
+        assert_eq!(
+            within("lookup", lookup(&store, "missing")).await,
+            None,
+            "a missing key is None"
+        );
     }
 }
 
 mod e04_spawn_tasks {
-    use super::within;
     use lesson_01::e04_spawn_tasks::*;
+    use shared::testing::finishes as within;
     use std::time::Duration;
     use tokio::time::{Instant, sleep};
 
@@ -193,9 +243,17 @@ mod e04_spawn_tasks {
             ["cat.png"],
             "a spawned task runs on its own: it must be done after 30 ms, though nobody awaited it"
         );
-        assert!(handle.is_finished());
+        assert!(
+            handle.is_finished(),
+            "the upload is recorded, so its task must have finished: return the JoinHandle of \
+             the spawned upload itself"
+        );
         let bytes = within("the upload's JoinHandle", handle).await;
-        assert_eq!(bytes.expect("the upload task panicked"), 2048);
+        assert_eq!(
+            bytes.expect("the upload task panicked"),
+            2048,
+            "awaiting the handle gives the upload's bytes"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -224,7 +282,12 @@ mod e04_spawn_tasks {
         assert_eq!(total, 123, "the total of every file's bytes");
         let mut sent = outbox.sent();
         sent.sort();
-        assert_eq!(sent, ["a.jpg", "b.jpg", "c.jpg"]);
+        assert_eq!(
+            sent,
+            ["a.jpg", "b.jpg", "c.jpg"],
+            "when upload_all returns, every upload must be done (took {took:?}): await every \
+             JoinHandle before returning; the total comes from the uploads' results"
+        );
         assert!(
             took < Duration::from_millis(45),
             "took {took:?} of virtual time: the uploads ran one after another (75 ms). \
@@ -234,10 +297,11 @@ mod e04_spawn_tasks {
 }
 
 mod e05_blocking {
-    use super::within;
     use lesson_01::e05_blocking::*;
+    use shared::testing::count_polls;
+    use shared::testing::{TIMER_TICK, finishes as within, finishes_within};
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     use std::time::Duration;
 
     /// Spawns a task on the current runtime that ticks every `every` and returns its tick counter.
@@ -258,45 +322,84 @@ mod e05_blocking {
 
     #[tokio::test(start_paused = true)]
     async fn cool_down_lets_the_heartbeat_beat() {
+        let period = Duration::from_millis(50);
         let ticks = heartbeat(Duration::from_millis(5)).await;
         let before = ticks.load(Ordering::SeqCst);
         let start = tokio::time::Instant::now();
-        within("cool_down", cool_down(Duration::from_millis(50))).await;
+        // A long virtual limit: a cool-down that counts on the wrong clock runs up virtual time
+        // fast, and should be told so below, not that it never finished.
+        finishes_within("cool_down", Duration::from_secs(3600), cool_down(period)).await;
+        let took = start.elapsed();
         let beats = ticks.load(Ordering::SeqCst) - before;
+        assert!(
+            took >= period,
+            "cool_down(50 ms) returned after {took:?} on tokio's clock, so it did not wait on \
+             tokio's timer. A wait in real time is invisible to the runtime: std::thread::sleep \
+             (which also holds the thread, so no other task runs meanwhile), or a sleep on the \
+             blocking pool (while a blocking task runs, tokio's paused test clock stands still). \
+             Wait with tokio::time::sleep(period).await"
+        );
+        assert!(
+            took <= period + 2 * TIMER_TICK,
+            "cool_down(50 ms) took {took:?} of tokio time: far longer than its period, so it \
+             measured the wait on a clock other than tokio's (std::time::Instant?) while sleeping \
+             on tokio's. Wait with one tokio::time::sleep(period).await"
+        );
         assert!(
             beats >= 5,
             "the heartbeat (every 5 ms, same thread) beat {beats} times during a 50 ms cool-down: \
-             the cool-down held the thread instead of giving it back"
+             the cool-down kept the thread busy instead of waiting on a timer"
         );
-        assert!(
-            start.elapsed() >= Duration::from_millis(50),
-            "cool_down must still wait the whole period"
-        );
+    }
+
+    /// Spawns a task that beats (counts one) every time it gets a turn, yielding in between, until
+    /// `stop` is set. Unlike a timer heartbeat it needs no particular amount of real time, only a
+    /// turn on the thread: on a busy machine it still beats as soon as the thread is free.
+    fn busy_heartbeat(stop: &Arc<AtomicBool>) -> Arc<AtomicU64> {
+        let ticks = Arc::new(AtomicU64::new(0));
+        let (counter, stop) = (Arc::clone(&ticks), Arc::clone(stop));
+        tokio::spawn(async move {
+            // Bounded, whatever the code under test does.
+            for _ in 0..50_000_000u64 {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+            }
+        });
+        ticks
     }
 
     #[tokio::test]
     async fn digest_lets_the_heartbeat_beat() {
-        let ticks = heartbeat(Duration::from_millis(2)).await;
+        let stop = Arc::new(AtomicBool::new(false));
+        let ticks = busy_heartbeat(&stop);
+        tokio::task::yield_now().await; // let it take its first beat
         let data = b"the quick brown fox".to_vec();
         let before = ticks.load(Ordering::SeqCst);
-        let hash = within("digest", digest(data.clone(), Duration::from_millis(40))).await;
+        let (counted, polls) = count_polls(digest(data.clone(), Duration::from_millis(40)));
+        let hash = within("digest", counted).await;
         let beats = ticks.load(Ordering::SeqCst) - before;
+        stop.store(true, Ordering::SeqCst);
         assert_eq!(
             hash,
             legacy_digest(&data, Duration::ZERO),
-            "same result as the library"
+            "digest returns what legacy_digest computes for the same data"
         );
         assert!(
-            beats >= 3,
-            "the heartbeat (every 2 ms, same thread) beat {beats} times during a 40 ms digest: \
-             the blocking call ran on the async thread"
+            polls.pendings() > 0 && beats >= 3,
+            "digest returned Pending {} times and the heartbeat (a task on the same thread) got \
+             {beats} turns during a 40 ms digest: the blocking call ran on the async thread. Run \
+             it with tokio::task::spawn_blocking and await the handle",
+            polls.pendings()
         );
     }
 }
 
 mod e06_bounded_concurrency {
-    use super::within;
     use lesson_01::e06_bounded_concurrency::*;
+    use shared::testing::finishes as within;
     use std::future::Future;
     use std::pin::Pin;
     use std::sync::Arc;
@@ -337,9 +440,17 @@ mod e06_bounded_concurrency {
         let out = within("run_bounded", run_bounded(inputs, 3, timed_job(&gauge))).await;
         let took = start.elapsed();
         let peak = gauge.max.load(Ordering::SeqCst);
-        assert!(peak <= 3, "{peak} jobs ran at once; the limit is 3");
+        assert!(
+            peak <= 3,
+            "{peak} jobs ran at once; the limit is 3: a job may only start while it holds a \
+             permit, and keeps it until it is done"
+        );
         assert_eq!(peak, 3, "only {peak} jobs ran at once; use all 3 slots");
-        assert_eq!(out, (0..12).map(|i| i * 10).collect::<Vec<_>>());
+        assert_eq!(
+            out,
+            (0..12).map(|i| i * 10).collect::<Vec<_>>(),
+            "one output per input, in input order"
+        );
         assert_eq!(
             took,
             Duration::from_millis(40),
@@ -356,9 +467,11 @@ mod e06_bounded_concurrency {
         let out = within("run_bounded", run_bounded(inputs, 2, timed_job(&gauge))).await;
         let took = start.elapsed();
         assert_eq!(out, [10, 20, 30, 40, 50], "outputs in input order");
+        let peak = gauge.max.load(Ordering::SeqCst);
         assert!(
-            gauge.max.load(Ordering::SeqCst) <= 2,
-            "more than 2 jobs ran at once"
+            peak <= 2,
+            "{peak} jobs ran at once; the limit is 2: a job may only start while it holds a \
+             permit, and keeps it until it is done"
         );
         assert_eq!(
             took,

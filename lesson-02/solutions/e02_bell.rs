@@ -74,11 +74,13 @@ impl Future for Bell {
         if shared.rung {
             return Poll::Ready(());
         }
-        // Rule 2: keep the waker of *this* poll. `will_wake` says whether the stored one would wake
-        // the same task anyway, in which case we skip the clone.
-        match &shared.waker {
-            Some(stored) if stored.will_wake(cx.waker()) => {}
-            _ => shared.waker = Some(cx.waker().clone()),
+        // Rule 2: keep the waker of *this* poll, on every poll (we may be polled without a ring,
+        // by a Join or after a spurious wake). `clone_from` skips the clone when `will_wake` says
+        // the stored waker wakes the same task; `will_wake` is best-effort, so a `false` only
+        // costs a clone.
+        match &mut shared.waker {
+            Some(stored) => stored.clone_from(cx.waker()),
+            None => shared.waker = Some(cx.waker().clone()),
         }
         Poll::Pending
     }

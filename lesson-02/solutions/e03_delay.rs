@@ -61,10 +61,11 @@ impl Future for Delay {
             if shared.fired || Instant::now() >= self.deadline {
                 return Poll::Ready(());
             }
-            // Keep only the newest waker; skip the clone when the stored one wakes the same task.
-            match &shared.waker {
-                Some(stored) if stored.will_wake(cx.waker()) => {}
-                _ => shared.waker = Some(cx.waker().clone()),
+            // Keep only the newest waker; `clone_from` skips the clone when the stored one wakes
+            // the same task already.
+            match &mut shared.waker {
+                Some(stored) => stored.clone_from(cx.waker()),
+                None => shared.waker = Some(cx.waker().clone()),
             }
         }
 

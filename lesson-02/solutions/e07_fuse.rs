@@ -1,12 +1,14 @@
 //! Exercise 7 — `Fuse` and `FusedFuture`.
 //!
 //! Rule 1 says a future must not be polled after it returned `Ready`; what happens if it is, is up
-//! to the future (most panic, some return nonsense). Code that polls futures in a loop, like
-//! `futures::select!`, needs something stronger: a future that is *safe* to poll after completion
-//! and can say that it has completed. That is [`FusedFuture`]: `is_terminated()` reports "done",
-//! and a terminated future just returns `Pending` forever.
+//! to the future (most panic, some return nonsense). Code that runs futures round and round, like
+//! `futures::select!` in a loop, must know which ones are finished: that is [`FusedFuture`].
+//! `is_terminated()` reports "completed", and `select!` skips a terminated branch instead of
+//! polling it. The trait promises nothing about one more poll (`futures::future::Ready` is fused
+//! and panics if polled again).
 //!
-//! [`Fuse`] turns any future into one.
+//! [`Fuse`] turns any future into a fused one that is also harmless to poll after completion: it
+//! answers `Pending` and wakes nobody.
 
 use std::future::Future;
 use std::pin::Pin;

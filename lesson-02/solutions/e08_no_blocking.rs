@@ -64,11 +64,15 @@ pub fn crunch(data: &[u8]) -> u64 {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    // Then keep the CPU busy for 40 ms, so the cost is the same on a fast machine and a slow one.
+    // Then keep the CPU busy for at least 40 ms and at least four million rounds of work: the
+    // time floor makes it slow on a fast machine too, the work floor makes it cost real CPU time
+    // on a busy machine (where 40 ms of clock time may be mostly spent waiting for a CPU).
     let start = std::time::Instant::now();
     let mut burn = hash;
-    while start.elapsed() < Duration::from_millis(40) {
+    let mut rounds = 0u32;
+    while rounds < 4_000_000 || start.elapsed() < Duration::from_millis(40) {
         burn = std::hint::black_box(burn.rotate_left(7) ^ 0x9e37_79b9_7f4a_7c15);
+        rounds += 1;
     }
     hash
 }

@@ -8,15 +8,16 @@
 //! The catch: a future can be polled several times before the event, and the waker in `cx` may be
 //! a different one each time (the task may have moved to another worker thread, or a combinator may
 //! poll it with a waker of its own). Only the waker from the **most recent** poll is sure to reach
-//! the task. Keep that one. `Waker::will_wake` tells you whether the waker you already hold would
-//! wake the same task, so you can skip a needless clone.
+//! the task. Keep that one. (`Waker::will_wake` can spare a clone when the stored waker wakes the
+//! same task; it is best-effort, so when it says `false`, just store the new one.)
 //!
 //! ## Your task
 //!
 //! * [`bell`] makes a `Bell` and its `Ringer`, sharing some state (an `Arc<Mutex<...>>` holding
 //!   "has it rung?" and "which waker to wake" works well).
 //! * Polling the `Bell` returns `Ready(())` if it has been rung; otherwise it stores the current
-//!   waker (replacing an older one) and returns `Pending`.
+//!   waker (replacing an older one) and returns `Pending`. It may be polled any number of times,
+//!   woken or not: every poll checks again and stores its waker again;
 //! * [`Ringer::ring`] marks the bell as rung and wakes the stored waker, if any. Ringing twice is
 //!   harmless; ringing before the first poll means the first poll is `Ready`.
 //!

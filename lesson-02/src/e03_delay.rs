@@ -15,11 +15,12 @@
 //!
 //! Implement [`Delay`] so that, however often it is polled:
 //!
-//! * it never returns `Ready` before its deadline, and returns `Ready` on any poll after it;
+//! * the deadline is `duration` after [`Delay::new`] (not after the first poll): it never returns
+//!   `Ready` before it, and returns `Ready` on any poll after it;
 //! * it starts **at most one** helper thread (none at all if the deadline has already passed);
 //! * at the deadline, it wakes exactly one waker, **the one from the most recent poll**, exactly
-//!   once. Keep the waker in state shared with the thread and replace it on each poll, unless
-//!   `Waker::will_wake` says the stored one wakes the same task already.
+//!   once. Keep the waker in state shared with the thread and replace it on each poll (unless
+//!   `Waker::will_wake` says the stored one wakes the same task already).
 //!
 //! Careful with the hand-over: the thread must mark "fired" and take the waker under the same lock
 //! that `poll` uses to check and store. Otherwise a poll can store its waker just after the thread

@@ -1,9 +1,9 @@
 //! Exercise 4 — `.await`, desugared by hand.
 //!
 //! The compiler turns every `async fn` into an anonymous type that implements `Future`: an enum
-//! with one variant per point where the function can be suspended (each `.await`), holding what
-//! the function needs to carry on from there (its arguments, and every local variable still alive
-//! at that point), plus a final "returned" variant. Each `.await` becomes: poll the inner future;
+//! with an "unresumed" variant holding the arguments (nothing has run yet), one variant per point
+//! where the function can be suspended (each `.await`), holding what the function needs to carry
+//! on from there (every local variable still alive at that point), and a final "returned" variant. Each `.await` becomes: poll the inner future;
 //! if it is `Pending`, return `Pending` to *our* caller; if it is `Ready`, carry on running.
 //!
 //! ## Your task
@@ -22,8 +22,8 @@
 //!   wake (rule 2) and the future stalls;
 //! * `height` is not polled at all until `width` is done: `.await` runs one step at a time.
 //!
-//! Taking a field out of an enum you only have `&mut` to: `std::mem::replace(&mut self.state,
-//! State::Done)` hands you the old state by value.
+//! The tests compare your `Measure` with `measure` poll for poll, so a detour (an extra `Pending`
+//! with a self-wake between the steps) shows up as one poll too many.
 
 use std::future::Future;
 use std::marker::PhantomData;

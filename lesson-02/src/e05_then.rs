@@ -13,12 +13,13 @@
 //! * the closure is called exactly once, and only after `first` is `Ready`;
 //! * `first` is never polled again once it returned `Ready` (rule 1);
 //! * when `first` finishes, the second future is polled right away in the same `poll` call: it
-//!   must get the chance to register its own wake before you return `Pending` (rule 2);
+//!   must get the chance to register its own wake before you return `Pending` (rule 2), and a
+//!   `Then` takes exactly as many polls as `f(first.await).await` would;
 //! * polling a `Then` again after it returned `Ready` panics with a message containing
 //!   `"polled after completion"`. A clear panic beats returning garbage or hanging.
 //!
-//! `F` is `FnOnce`, so calling it consumes it: you need to *own* it at that moment. Swapping the
-//! whole state out with `std::mem::replace(&mut self.state, State::Done)` gives you ownership.
+//! `F` is `FnOnce`, so calling it consumes it: you need to *own* it at that moment, while `poll`
+//! only has `&mut` to your state.
 
 use std::future::Future;
 use std::marker::PhantomData;

@@ -1,10 +1,13 @@
 //! Exercise 7 — `Fuse` and `FusedFuture`.
 //!
 //! Rule 1 says: once a future has returned `Ready`, don't poll it again. What happens if you do is
-//! up to the future: most panic, some return nonsense, a few hang. Code that polls many futures in
-//! a loop (`futures::select!` is the famous one) needs more than a promise: futures for which one
-//! more poll after the end is harmless, and that can say they are done. That is the [`FusedFuture`] trait:
-//! `is_terminated()` reports "finished", and a terminated future just answers `Pending`.
+//! up to the future: most panic, some return nonsense, a few hang. Code that runs the same futures
+//! round and round (`futures::select!` in a loop is the famous one) must know which of them are
+//! finished. That is the [`FusedFuture`] trait: `is_terminated()` reports "I have completed", and
+//! `select!` asks it and skips a terminated branch instead of polling it. `FusedFuture` promises
+//! only that knowledge: `futures::future::Ready` is fused, and still panics if you poll it again.
+//!
+//! A `Fuse` promises more: polling it after completion is harmless too.
 //!
 //! ## Your task
 //!
@@ -12,11 +15,12 @@
 //!
 //! * before completion it behaves exactly like the future it wraps;
 //! * once the inner future returned `Ready`, the inner future is never polled again (rule 1),
-//!   and polling the `Fuse` returns `Pending`, without panicking;
+//!   and polling the `Fuse` returns `Pending`, without panicking and without waking anyone;
 //! * `is_terminated()` is `false` until the output has been returned, `true` from then on.
 //!
 //! After completion there is nothing left to wait for, so `Pending` without a wake is correct here:
-//! it is the one place a `Pending` needs no wake (callers check `is_terminated` instead).
+//! it is the one place a `Pending` needs no wake (callers check `is_terminated` instead). A wake
+//! would be worse than useless: it would ask for polls that can never lead anywhere.
 
 use std::future::Future;
 use std::marker::PhantomData;

@@ -4,7 +4,8 @@
 //! runs, nothing else on that thread can: not the other tasks, not the timers, not the I/O. So:
 //!
 //! * **rule 3**: `poll` must not block: no `std::thread::sleep`, no blocking reads, no waiting on
-//!   a `std::sync` lock that is held for long. Wait by returning `Pending` with a wake arranged;
+//!   a `std::sync` lock that is held for long or fought over (a short, uncontended lock is fine).
+//!   Wait by returning `Pending` with a wake arranged;
 //! * **rule 4**: `poll` should be quick. Heavy computation belongs on a thread made for it:
 //!   `tokio::task::spawn_blocking(closure)` runs the closure on tokio's blocking pool and gives you a
 //!   `JoinHandle`, a future of the closure's result.
@@ -37,8 +38,8 @@
 //!   `Box::pin(tokio::time::sleep(wait))`) and poll it from your `poll`;
 //! * [`checksum`] runs [`crunch`] on the blocking pool with `spawn_blocking` and awaits the result.
 //!
-//! The harness times every call to `poll`; one that takes more than a few milliseconds is reported
-//! as blocking.
+//! The harness times every call to `poll`; the tests set its limit from the durations they use
+//! (a quarter of a 40 ms cool-down), so even a short nap inside `poll` is reported as blocking.
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -79,11 +80,15 @@ pub fn crunch(data: &[u8]) -> u64 {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    // Then keep the CPU busy for 40 ms, so the cost is the same on a fast machine and a slow one.
+    // Then keep the CPU busy for at least 40 ms and at least four million rounds of work: the
+    // time floor makes it slow on a fast machine too, the work floor makes it cost real CPU time
+    // on a busy machine (where 40 ms of clock time may be mostly spent waiting for a CPU).
     let start = std::time::Instant::now();
     let mut burn = hash;
-    while start.elapsed() < Duration::from_millis(40) {
+    let mut rounds = 0u32;
+    while rounds < 4_000_000 || start.elapsed() < Duration::from_millis(40) {
         burn = std::hint::black_box(burn.rotate_left(7) ^ 0x9e37_79b9_7f4a_7c15);
+        rounds += 1;
     }
     hash
 }

@@ -10,13 +10,17 @@
 //!
 //! ## Your task
 //!
-//! 1. [`DelayedValue`]: yields its value once its delay has passed. Create the `Sleep` once, in
+//! 1. [`DelayedValue`]: yields its value once its delay has passed, counting from `new` (a value
+//!    first polled 10 ms after `new(v, 30 ms)` is Ready 20 ms later). Create the `Sleep` once, in
 //!    `new`, and keep it: a tokio `Sleep` that is dropped takes its registered wake with it.
 //! 2. [`Timeout`], made by [`timeout`]: `Ok(output)` if the inner future finishes within the limit,
 //!    `Err(Elapsed { limit })` if the limit passes first. Poll the inner future first (so a value
 //!    ready right at the deadline still counts), then the deadline timer. *Poll* the timer, don't
 //!    just compare clocks: polling it is what arranges the wake at the deadline if the inner future
-//!    never wakes you.
+//!    never wakes you. (One limit of a hand-written timeout, which tokio's own avoids: tokio gives a
+//!    task a budget of work per turn and its `Sleep` answers `Pending` once it is spent, so an inner
+//!    future that keeps draining the budget can keep this timeout from ever firing. The tests don't
+//!    go there.)
 //! 3. [`Instrumented`]: passes the inner output through, paired with a [`Report`]: how many times
 //!    the inner future was polled, and how long (on tokio's clock) from the first poll to `Ready`.
 //!    Start the clock at the first poll, not in `new`: a future does nothing until polled.

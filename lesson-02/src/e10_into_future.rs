@@ -22,9 +22,9 @@
 //!   catalogue order, at most `limit` of them.
 //!
 //! The associated type `IntoFuture` must be nameable; `Pin<Box<dyn Future<...> + Send>>` is the
-//! easy choice (fill it with `Box::pin(async move { ... })`). The latency must count from the
-//! moment the query is awaited, not from when it was built: an `async` block does nothing until it
-//! is polled, which is exactly what you want.
+//! easy choice. The latency counts from the moment the query is awaited, that is from the first
+//! poll of the future `into_future` returns: not from when the builder was made, and not from the
+//! `into_future` call either (a future may be made now and awaited later).
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;

@@ -10,21 +10,25 @@
 //! standard library turns any `Arc<T>` where `T: std::task::Wake` into a `Waker` with
 //! `Waker::from(arc)`, no unsafe code needed.
 //!
-//! `std::thread::park` keeps a token: an `unpark` that arrives *before* the thread parks (for
-//! example, the future woke itself during `poll`) makes the next `park` return at once. So there is
-//! no window in which a wake can be lost between "poll said Pending" and "go to sleep".
+//! A wake can come at any moment: during `poll` (the future woke itself, or another thread was
+//! quick), or while the thread sleeps. `std::thread::park` keeps a token for an `unpark` that
+//! came early, but that token belongs to the thread, and code running inside `poll` that parks too
+//! (a std channel's `recv`, a nested `block_on`) can use it up. So the waker must also leave a
+//! note of its own that a wake happened, and `block_on` must park only while there is no note.
 //!
 //! ## Your task
 //!
 //! Implement [`block_on`]:
 //!
 //! * it returns the future's output;
-//! * between polls it sleeps (`thread::park`), it does not spin: a future that is woken once after
-//!   30 ms must be polled a handful of times, not thousands;
-//! * any wake (from this thread or another) gets the future polled again.
+//! * between polls it sleeps (`thread::park`): it does not spin, and waiting costs no CPU;
+//! * it polls when woken, and only then: a future woken once after 90 ms is polled twice, not on
+//!   a timer every few milliseconds;
+//! * any wake (from this thread or another, before, during or after `poll`, even if code inside
+//!   `poll` parks the thread itself) gets the future polled again, promptly.
 //!
-//! `poll` needs a pinned future: `Box::pin(fut)` pins any future on the heap (lesson 17 shows how
-//! to pin on the stack).
+//! `poll` needs a pinned future: `Box::pin(fut)` pins any future on the heap (pinning on the
+//! stack comes with lesson 17, planned and not written yet).
 
 use std::future::Future;
 

@@ -25,7 +25,10 @@ mod e01_hand_built_runtimes {
                 "a current_thread runtime has no worker thread: nothing runs until block_on"
             );
             rt.block_on(task).expect("the task failed");
-            assert!(ran.load(Ordering::SeqCst));
+            assert!(
+                ran.load(Ordering::SeqCst),
+                "once block_on runs, the spawned task gets its turn"
+            );
         });
     }
 
@@ -40,10 +43,22 @@ mod e01_hand_built_runtimes {
                     .expect("local_addr")
                     .port()
             };
-            assert!(current_thread_runtime().block_on(bind()) > 0);
-            assert!(multi_thread_runtime(1, "io-check").block_on(bind()) > 0);
-            assert!(run_like_tokio_main(bind()) > 0);
-            assert!(run_like_paused_tokio_test(bind()) > 0);
+            assert!(
+                current_thread_runtime().block_on(bind()) > 0,
+                "current_thread_runtime() must have the I/O driver: enable_all"
+            );
+            assert!(
+                multi_thread_runtime(1, "io-check").block_on(bind()) > 0,
+                "multi_thread_runtime() must have the I/O driver: enable_all"
+            );
+            assert!(
+                run_like_tokio_main(bind()) > 0,
+                "#[tokio::main] enables every driver, I/O included"
+            );
+            assert!(
+                run_like_paused_tokio_test(bind()) > 0,
+                "#[tokio::test] enables every driver, I/O included"
+            );
         });
     }
 
@@ -51,7 +66,11 @@ mod e01_hand_built_runtimes {
     fn three_workers_share_the_work() {
         within(LIMIT, "the three-worker runtime did not finish", || {
             let rt = multi_thread_runtime(3, "hidden-pool");
-            assert_eq!(rt.metrics().num_workers(), 3);
+            assert_eq!(
+                rt.metrics().num_workers(),
+                3,
+                "asked for 3 worker threads: pass `workers` to Builder::worker_threads"
+            );
             let names = rt.block_on(async {
                 let mut handles = Vec::new();
                 for _ in 0..6 {
@@ -68,7 +87,7 @@ mod e01_hand_built_runtimes {
             });
             assert!(
                 names.iter().all(|n| n.as_deref() == Some("hidden-pool")),
-                "{names:?}"
+                "spawned tasks run on the named workers, saw {names:?}"
             );
         });
     }
@@ -83,18 +102,26 @@ mod e01_hand_built_runtimes {
                     let log = log.clone();
                     tasks.push(tokio::spawn(async move {
                         tokio::time::sleep(Duration::from_secs(secs)).await;
-                        log.lock().unwrap().push(label);
+                        log.lock().expect("the log lock").push(label);
                     }));
                 }
                 for t in tasks {
                     t.await.expect("task failed");
                 }
-                let order = log.lock().unwrap().clone();
+                let order = log.lock().expect("the log lock").clone();
                 (order, tokio::runtime::Handle::current().runtime_flavor())
             })
         });
-        assert_eq!(order, ["fast", "mid", "slow"]);
-        assert_eq!(flavor, RuntimeFlavor::CurrentThread);
+        assert_eq!(
+            order,
+            ["fast", "mid", "slow"],
+            "on a paused clock, timers fire in the order of their virtual deadlines"
+        );
+        assert_eq!(
+            flavor,
+            RuntimeFlavor::CurrentThread,
+            "#[tokio::test] defaults to current_thread"
+        );
     }
 
     #[test]
@@ -130,10 +157,14 @@ mod e02_sync_bridge {
                 .worker_threads(2)
                 .enable_all()
                 .build()
-                .unwrap();
+                .expect("building a test runtime");
             let (on_worker, on_pool) = rt.block_on(async {
-                let worker = tokio::spawn(async { in_runtime() }).await.unwrap();
-                let pool = tokio::task::spawn_blocking(in_runtime).await.unwrap();
+                let worker = tokio::spawn(async { in_runtime() })
+                    .await
+                    .expect("in_runtime() must not panic on a worker");
+                let pool = tokio::task::spawn_blocking(in_runtime)
+                    .await
+                    .expect("in_runtime() must not panic on the blocking pool");
                 (worker, pool)
             });
             assert!(on_worker, "a spawned task runs inside the runtime");
@@ -153,9 +184,13 @@ mod e02_sync_bridge {
                 .enable_all()
                 .start_paused(true)
                 .build()
-                .unwrap();
-            assert_eq!(total_blocking(&rt, &[]), 0);
-            assert_eq!(total_blocking(&rt, &["flywheel", "gear"]), 8 + 12);
+                .expect("building a test runtime");
+            assert_eq!(total_blocking(&rt, &[]), 0, "no parts cost nothing");
+            assert_eq!(
+                total_blocking(&rt, &["flywheel", "gear"]),
+                8 + 12,
+                "the total of every part's price (an unknown part costs its name's length)"
+            );
         });
     }
 
@@ -165,15 +200,22 @@ mod e02_sync_bridge {
             .worker_threads(2)
             .enable_all()
             .build()
-            .unwrap();
+            .expect("building a test runtime");
         let h1 = rt.handle().clone();
         let h2 = rt.handle().clone();
         let totals = within(LIMIT, "total_via_handle never returned", move || {
             let a = std::thread::spawn(move || total_via_handle(&h1, &["spring"; 4]));
             let b = std::thread::spawn(move || total_via_handle(&h2, &["axle", "cam"]));
-            (a.join().unwrap(), b.join().unwrap())
+            (
+                a.join().expect("total_via_handle panicked"),
+                b.join().expect("total_via_handle panicked"),
+            )
         });
-        assert_eq!(totals, (12, 28));
+        assert_eq!(
+            totals,
+            (12, 28),
+            "each thread gets the total of its own parts"
+        );
     }
 
     #[test]
@@ -197,40 +239,51 @@ mod e02_sync_bridge {
             .worker_threads(1)
             .enable_all()
             .build()
-            .unwrap();
+            .expect("building a test runtime");
         let result = within(LIMIT, "the worker task never finished", move || {
             rt.block_on(async { tokio::spawn(async { block_on_checked(async { 5 }) }).await })
         });
-        assert_eq!(result.expect("the task panicked"), Err(NestedRuntime));
+        assert_eq!(
+            result.expect("the task panicked"),
+            Err(NestedRuntime),
+            "inside a runtime (a worker thread), block_on_checked returns Err(NestedRuntime)"
+        );
     }
 }
 
 mod e03_join_outcomes {
     use lesson_03::e03_join_outcomes::*;
+    use shared::testing::{finishes_within, quietly};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicU32, Ordering};
     use std::time::Duration;
-    use tokio::time::{Instant, sleep, timeout};
+    use tokio::time::{Instant, sleep};
 
     const LIMIT: Duration = Duration::from_secs(60);
 
     #[tokio::test(start_paused = true)]
     async fn formatted_and_non_string_panics() {
         let code = 7;
-        let formatted = tokio::spawn(async move {
+        let formatted = tokio::spawn(quietly(async move {
             if code > 0 {
                 panic!("tooth {code} broke");
             }
-        });
-        let odd = tokio::spawn(async {
+        }));
+        let odd = tokio::spawn(quietly(async {
             std::panic::panic_any(17_u32);
-        });
-        let a = timeout(LIMIT, settle(formatted))
-            .await
-            .expect("settle hung");
-        let b = timeout(LIMIT, settle(odd)).await.expect("settle hung");
-        assert_eq!(a, Outcome::Panicked("tooth 7 broke".to_string()));
-        assert_eq!(b, Outcome::Panicked(NON_STRING_PANIC.to_string()));
+        }));
+        let a = finishes_within("settle", LIMIT, settle(formatted)).await;
+        let b = finishes_within("settle", LIMIT, settle(odd)).await;
+        assert_eq!(
+            a,
+            Outcome::Panicked("tooth 7 broke".to_string()),
+            "a panic with a formatted message is Panicked(that message)"
+        );
+        assert_eq!(
+            b,
+            Outcome::Panicked(NON_STRING_PANIC.to_string()),
+            "a panic with a payload that is not text is Panicked(NON_STRING_PANIC)"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -240,34 +293,47 @@ mod e03_join_outcomes {
             tokio::task::yield_now().await;
         }
         handle.abort(); // too late: the task is done
-        let outcome = timeout(LIMIT, settle(handle)).await.expect("settle hung");
-        assert_eq!(outcome, Outcome::Finished(5));
+        let outcome = finishes_within("settle", LIMIT, settle(handle)).await;
+        assert_eq!(
+            outcome,
+            Outcome::Finished(5),
+            "abort() after the task finished changes nothing: it is Finished(value)"
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn budget_covers_a_panicking_task() {
         let start = Instant::now();
-        let outcome: Outcome<()> = timeout(
+        let outcome: Outcome<()> = finishes_within(
+            "run_with_budget",
             LIMIT,
             run_with_budget(
-                async {
+                quietly(async {
                     sleep(Duration::from_millis(4)).await;
                     panic!("overheated");
-                },
+                }),
                 Duration::from_secs(1),
             ),
         )
-        .await
-        .expect("run_with_budget hung");
-        assert_eq!(outcome, Outcome::Panicked("overheated".to_string()));
-        assert_eq!(start.elapsed(), Duration::from_millis(4));
+        .await;
+        assert_eq!(
+            outcome,
+            Outcome::Panicked("overheated".to_string()),
+            "a task that panics within its budget is Panicked(its message)"
+        );
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_millis(4),
+            "run_with_budget returns as soon as the task ends, even by panicking"
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn aborted_task_stops_ticking() {
         let ticks = Arc::new(AtomicU32::new(0));
         let counter = ticks.clone();
-        let outcome = timeout(
+        let outcome = finishes_within(
+            "run_with_budget",
             LIMIT,
             run_with_budget(
                 async move {
@@ -279,9 +345,12 @@ mod e03_join_outcomes {
                 Duration::from_millis(35),
             ),
         )
-        .await
-        .expect("run_with_budget hung");
-        assert_eq!(outcome, Outcome::<()>::Cancelled);
+        .await;
+        assert_eq!(
+            outcome,
+            Outcome::<()>::Cancelled,
+            "a task still running when its budget ends is Cancelled"
+        );
         let at_abort = ticks.load(Ordering::SeqCst);
         assert_eq!(
             at_abort, 3,
@@ -299,8 +368,9 @@ mod e03_join_outcomes {
 mod e04_local_scoreboard {
     use super::within;
     use lesson_03::e04_local_scoreboard::*;
+    use shared::testing::finishes_within;
     use std::time::Duration;
-    use tokio::time::{Instant, timeout};
+    use tokio::time::Instant;
 
     const LIMIT: Duration = Duration::from_secs(60);
 
@@ -310,12 +380,18 @@ mod e04_local_scoreboard {
             .map(|n| (format!("p{n}"), vec![n; n as usize]))
             .collect();
         let start = Instant::now();
-        let result = timeout(LIMIT, play(players))
-            .await
-            .expect("play never finished");
-        assert_eq!(start.elapsed(), ROUND * 6);
+        let result = finishes_within("play", LIMIT, play(players)).await;
+        assert_eq!(
+            start.elapsed(),
+            ROUND * 6,
+            "players play at the same time: the game takes as long as the longest player (6 rounds)"
+        );
         for n in 1..=6u32 {
-            assert_eq!(result[&format!("p{n}")], n * n);
+            assert_eq!(
+                result.get(&format!("p{n}")).copied(),
+                Some(n * n),
+                "each player's total is the sum of their rounds"
+            );
         }
     }
 
@@ -323,18 +399,18 @@ mod e04_local_scoreboard {
     async fn works_inside_a_multi_thread_runtime_too() {
         // run_until drives the local tasks on the thread that awaits it, whatever the flavor.
         let players = vec![("solo".to_string(), vec![7, 8])];
-        let result = timeout(Duration::from_secs(3), play(players))
-            .await
-            .expect("play never finished");
-        assert_eq!(result.get("solo"), Some(&15));
+        let result = finishes_within("play", Duration::from_secs(3), play(players)).await;
+        assert_eq!(
+            result.get("solo"),
+            Some(&15),
+            "on a multi_thread runtime too, every round is counted"
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn no_players_no_scores() {
-        let result = timeout(LIMIT, play(Vec::new()))
-            .await
-            .expect("play never finished");
-        assert!(result.is_empty());
+        let result = finishes_within("play", LIMIT, play(Vec::new())).await;
+        assert!(result.is_empty(), "no players, an empty board");
     }
 
     #[test]
@@ -349,9 +425,21 @@ mod e04_local_scoreboard {
                 ])
             },
         );
-        assert_eq!(result.len(), 2);
-        assert_eq!(result["idle"], 0);
-        assert_eq!(result["busy"], 6);
+        assert_eq!(
+            result.len(),
+            2,
+            "every player is on the board, idle ones included"
+        );
+        assert_eq!(
+            result.get("idle").copied(),
+            Some(0),
+            "a player without rounds is on the board with 0"
+        );
+        assert_eq!(
+            result.get("busy").copied(),
+            Some(6),
+            "a busy player's total is the sum of their rounds"
+        );
     }
 }
 
@@ -367,8 +455,16 @@ mod e05_fair_cruncher {
     #[tokio::test(start_paused = true)]
     async fn zero_rounds_is_the_seed() {
         let progress = Arc::new(AtomicU64::new(0));
-        assert_eq!(crunch(0, progress.clone()).await, SEED);
-        assert_eq!(progress.load(Ordering::Relaxed), 0);
+        assert_eq!(
+            crunch(0, progress.clone()).await,
+            SEED,
+            "no rounds: crunch returns SEED unchanged"
+        );
+        assert_eq!(
+            progress.load(Ordering::Relaxed),
+            0,
+            "no rounds: progress stays at 0"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -385,8 +481,16 @@ mod e05_fair_cruncher {
         let second = tokio::spawn(crunch(rounds, pb));
         let (state_a, b_when_a_done) = first.await.expect("first cruncher panicked");
         let state_b = second.await.expect("second cruncher panicked");
-        assert_eq!(state_a, expected(rounds));
-        assert_eq!(state_b, expected(rounds));
+        assert_eq!(
+            state_a,
+            expected(rounds),
+            "crunch returns SEED mixed `rounds` times"
+        );
+        assert_eq!(
+            state_b,
+            expected(rounds),
+            "crunch returns SEED mixed `rounds` times"
+        );
         assert!(
             b_when_a_done >= rounds / 2,
             "the second cruncher had done only {b_when_a_done} of {rounds} rounds when the first finished"
@@ -403,7 +507,11 @@ mod e05_fair_cruncher {
         let late = tokio::spawn(async move { watched.load(Ordering::Relaxed) });
         let result = cruncher.await.expect("crunch panicked");
         let seen_at_first_poll = late.await.expect("late task panicked");
-        assert_eq!(result, expected(rounds));
+        assert_eq!(
+            result,
+            expected(rounds),
+            "crunch returns SEED mixed `rounds` times"
+        );
         assert!(
             seen_at_first_poll <= 4 * MAX_ROUNDS_WITHOUT_YIELD,
             "the late task was first polled after {seen_at_first_poll} rounds: crunch hogged the thread"
@@ -417,26 +525,38 @@ mod e06_traced_task {
     use shared::Harness;
     use shared::Probe;
     use shared::test_futures::{ReadyAfter, WakeFromThread};
+    use shared::testing::{count_polls, finishes, finishes_within, wait_for_pendings};
     use std::time::Duration;
-    use tokio::time::{Instant, timeout};
+    use tokio::time::Instant;
 
     #[tokio::test(start_paused = true)]
     async fn a_timer_is_woken_on_the_runtime_thread() {
         let here = current_thread_name();
         let start = Instant::now();
         let (fut, log) = traced(tokio::time::sleep(Duration::from_millis(10)));
-        timeout(Duration::from_secs(60), tokio::spawn(fut))
-            .await
-            .expect("lost wakeup: the sleep fired but the task was never polled again")
-            .expect("the traced task panicked");
-        assert_eq!(start.elapsed(), Duration::from_millis(10));
-        assert_eq!(log.polls(), 2);
+        finishes(
+            "the traced sleep (if the timer fired but the task was never polled again: is \
+             each wake passed on?)",
+            tokio::spawn(fut),
+        )
+        .await
+        .expect("the traced task panicked");
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_millis(10),
+            "the traced sleep ends exactly when the sleep does"
+        );
+        assert_eq!(
+            log.polls(),
+            2,
+            "a sleep: Pending, then Ready after the timer's wake"
+        );
         assert_eq!(
             log.wake_threads(),
             [here],
             "the timer driver runs on the runtime's thread"
         );
-        assert!(log.is_ready());
+        assert!(log.is_ready(), "after Ready the log must say is_ready()");
     }
 
     #[tokio::test(start_paused = true)]
@@ -445,40 +565,59 @@ mod e06_traced_task {
         let (probe, inner) = Probe::new("inner", ReadyAfter::new(3, 'x'));
         let (fut, log) = traced(probe);
         let run = Harness::new().named("Traced<ReadyAfter>").run(fut).await;
-        assert_eq!(run.output, 'x');
-        assert_eq!((run.polls, log.polls(), inner.polls()), (4, 4, 4));
+        assert_eq!(
+            run.output, 'x',
+            "Traced returns what the inner future returned"
+        );
+        assert_eq!(
+            (run.polls, log.polls(), inner.polls()),
+            (4, 4, 4),
+            "every poll of Traced polls the inner future once, and is recorded once"
+        );
         assert_eq!(log.wake_threads().len(), 3, "three self-wakes recorded");
         assert_eq!(
             run.wakes, 3,
             "three wakes forwarded to the executor's waker"
         );
-        assert!(log.is_ready());
+        assert!(log.is_ready(), "after Ready the log must say is_ready()");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
     async fn a_helper_thread_wake_is_recorded_by_name() {
         let (fut, log) = traced(WakeFromThread::new(Duration::from_millis(5), 11u8));
-        let out = timeout(Duration::from_secs(2), tokio::spawn(fut))
-            .await
-            .expect("lost wakeup: the helper thread woke, but the task was never polled again")
-            .expect("the traced task panicked");
-        assert_eq!(out, 11);
-        assert_eq!(log.wake_threads(), ["wake-from-thread"]);
-        assert_eq!(log.polls(), 2);
+        let out = finishes_within(
+            "the traced task (if the helper thread woke it but it was never polled again: is \
+             each wake passed on?)",
+            Duration::from_secs(2),
+            tokio::spawn(fut),
+        )
+        .await
+        .expect("the traced task panicked");
+        assert_eq!(out, 11, "Traced returns what the inner future returned");
+        assert_eq!(
+            log.wake_threads(),
+            ["wake-from-thread"],
+            "the helper thread calls wake: record the wake in your waker, when it is called"
+        );
+        assert_eq!(
+            log.polls(),
+            2,
+            "Pending, then Ready after the helper thread's wake"
+        );
     }
 
     #[test]
     fn three_messages_three_wakes_from_the_pinger() {
         let log = within(
             Duration::from_secs(3),
-            "the traced task never finished",
+            "the traced task never finished: a message arrived, but was the wake passed on?",
             || {
                 let rt = tokio::runtime::Builder::new_multi_thread()
                     .worker_threads(2)
                     .thread_name("hidden-worker")
                     .enable_all()
                     .build()
-                    .unwrap();
+                    .expect("building a test runtime");
                 let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u8>();
                 let (fut, log) = traced(async move {
                     let mut sum = 0;
@@ -487,35 +626,36 @@ mod e06_traced_task {
                     }
                     sum
                 });
-                let task = rt.spawn(fut);
-                let watch = log.clone();
+                // Counted from inside `traced`: the pinger sends only once the task has returned
+                // Pending, never in the middle of a poll.
+                let (counted, parked) = count_polls(fut);
+                let task = rt.spawn(counted);
                 let pinger = std::thread::Builder::new()
                     .name("pinger".into())
                     .spawn(move || {
                         for n in 1..=3u8 {
-                            // Wait (bounded) until the task is parked on recv again.
-                            for _ in 0..1_000 {
-                                if watch.polls() >= u64::from(n) {
-                                    break;
-                                }
-                                std::thread::sleep(Duration::from_millis(1));
+                            wait_for_pendings(&parked, u64::from(n), Duration::from_secs(2));
+                            if tx.send(n).is_err() {
+                                return;
                             }
-                            std::thread::sleep(Duration::from_millis(2));
-                            tx.send(n).unwrap();
                         }
                     })
-                    .unwrap();
-                let sum = rt
-                    .block_on(async { timeout(Duration::from_secs(2), task).await })
-                    .expect("lost wakeup: a message arrived but the task was never polled again")
-                    .expect("the traced task panicked");
-                pinger.join().unwrap();
-                assert_eq!(sum, 6);
+                    .expect("spawning the pinger");
+                let sum = rt.block_on(task).expect("the traced task panicked");
+                pinger.join().expect("the pinger panicked");
+                assert_eq!(sum, 6, "the traced task gets every message sent");
                 log
             },
         );
-        assert_eq!(log.wake_threads(), ["pinger"; 3]);
-        assert_eq!(log.polls(), 4);
-        assert!(log.poll_threads().iter().all(|t| t == "hidden-worker"));
+        assert_eq!(
+            log.wake_threads(),
+            ["pinger"; 3],
+            "every wake comes from the pinger thread, one per message"
+        );
+        assert_eq!(log.polls(), 4, "three messages: three Pendings, then Ready");
+        assert!(
+            log.poll_threads().iter().all(|t| t == "hidden-worker"),
+            "polls happen on the runtime's workers"
+        );
     }
 }

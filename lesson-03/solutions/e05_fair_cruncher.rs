@@ -10,8 +10,8 @@
 //! comes back to you. (`std::thread::yield_now()` is something else entirely: it asks the *OS* to
 //! run another thread, while your task keeps the runtime's thread to itself.)
 //!
-//! Real CPU-heavy work belongs on `spawn_blocking` or a thread pool (lesson 15); yielding is for
-//! loops that are long but must stay on the runtime.
+//! Real CPU-heavy work belongs on `spawn_blocking` or a thread pool (lesson 01, exercise 5);
+//! yielding is for loops that are long but must stay on the runtime.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,7 +32,8 @@ pub fn mix(state: u64) -> u64 {
 ///
 /// After each round, stores the number of rounds completed so far in `progress`, so that other
 /// tasks can watch. Yields to the scheduler at least every [`MAX_ROUNDS_WITHOUT_YIELD`] rounds, so
-/// that other tasks on the same thread keep running while it crunches.
+/// that other tasks on the same thread keep running while it crunches, including tasks that
+/// themselves wait their turn with `tokio::task::yield_now`.
 pub async fn crunch(rounds: u64, progress: Arc<AtomicU64>) -> u64 {
     let mut state = SEED;
     for done in 1..=rounds {

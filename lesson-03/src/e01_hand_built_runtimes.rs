@@ -24,7 +24,7 @@ use tokio::runtime::Runtime;
 /// Tasks spawned on it run on whichever thread calls [`Runtime::block_on`], and only while that
 /// call is in progress: there is no background thread to run them otherwise.
 pub fn current_thread_runtime() -> Runtime {
-    todo!("Builder::new_current_thread() ... .build()")
+    todo!("a current_thread runtime with timers and I/O")
 }
 
 /// A multi-threaded runtime with exactly `workers` worker threads, each named `thread_name`, with
@@ -34,7 +34,7 @@ pub fn current_thread_runtime() -> Runtime {
 /// trace: "gear-worker" says more than "tokio-runtime-worker".
 pub fn multi_thread_runtime(workers: usize, thread_name: &str) -> Runtime {
     let _ = (workers, thread_name);
-    todo!("Builder::new_multi_thread() ... .build()")
+    todo!("a multi_thread runtime with `workers` named workers, timers and I/O")
 }
 
 /// Runs `fut` to completion the way `#[tokio::main]` (with no arguments) runs the body of `main`.

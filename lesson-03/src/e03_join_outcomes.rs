@@ -56,5 +56,5 @@ where
 {
     let _ = budget;
     drop(fut);
-    todo!("spawn, race the handle against the budget, abort if the budget runs out")
+    todo!("run the task for at most `budget`; past it, stop it and wait until it is gone")
 }

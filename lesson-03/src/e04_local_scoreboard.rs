@@ -31,12 +31,12 @@ pub type Player = (String, Vec<u32>);
 /// whole game takes as long as the *longest* player, not the sum of all of them.
 pub async fn play(players: Vec<Player>) -> BTreeMap<String, u32> {
     drop(players);
-    todo!("Rc<RefCell<..>> board, LocalSet::run_until, one spawn_local per player")
+    todo!("every player as its own local task, all adding to one shared board")
 }
 
 /// The same game started from synchronous code: builds a `current_thread` runtime and drives a
 /// `LocalSet` on it with `LocalSet::block_on`.
 pub fn play_blocking(players: Vec<Player>) -> BTreeMap<String, u32> {
     drop(players);
-    todo!("a current_thread runtime plus LocalSet::block_on")
+    todo!("the same game, started from synchronous code")
 }

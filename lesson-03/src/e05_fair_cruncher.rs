@@ -28,7 +28,8 @@ pub fn mix(state: u64) -> u64 {
 ///
 /// After each round, stores the number of rounds completed so far in `progress`, so that other
 /// tasks can watch. Yields to the scheduler at least every [`MAX_ROUNDS_WITHOUT_YIELD`] rounds, so
-/// that other tasks on the same thread keep running while it crunches.
+/// that other tasks on the same thread keep running while it crunches, including tasks that
+/// themselves wait their turn with `tokio::task::yield_now`.
 pub async fn crunch(rounds: u64, progress: Arc<AtomicU64>) -> u64 {
     let _ = (rounds, progress);
     todo!("loop, mix, publish progress, and every so often let the scheduler run someone else")

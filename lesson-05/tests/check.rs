@@ -153,6 +153,40 @@ mod e01_backoff {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn slow_attempts_count_against_the_budget_and_none_starts_at_the_deadline() {
+        // Each attempt takes 30 ms of its own; the budget of 730 ms counts from the first poll.
+        let t0 = Instant::now();
+        let starts = Rc::new(RefCell::new(Vec::new()));
+        let log = starts.clone();
+        let out = guarded(retry(policy(70, 200, 730), move |n| {
+            let log = log.clone();
+            async move {
+                log.borrow_mut().push(t0.elapsed());
+                sleep(ms(30)).await;
+                Err::<(), u32>(n)
+            }
+        }))
+        .await;
+        assert_eq!(
+            *starts.borrow(),
+            [ms(0), ms(100), ms(270), ms(500)],
+            "30 ms attempts, waits of 70, 140, 200 (cap) after each failure; the 5th would start \
+             at 730 ms, the deadline itself, so it must not start: an attempt starts strictly \
+             before start + budget, and the budget counts from retry's first poll (the time the \
+             attempts take is part of it) {CLOCKS}"
+        );
+        assert_eq!(
+            out,
+            Err(GaveUp {
+                attempts: 4,
+                last_error: 4
+            }),
+            "4 attempts fit before the 730 ms deadline; give up with the 4th error"
+        );
+        assert_about("giving up after attempt 4", t0.elapsed(), ms(530));
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn the_budget_starts_when_retry_starts_running() {
         // Attempt times are measured from the first poll, 500 ms after the future is made.
         let t0 = Instant::now() + ms(500);
@@ -467,7 +501,9 @@ mod e04_timeout {
         assert_eq!(
             run.output,
             Err(TimedOut { after: ms(50) }),
-            "the inner future never finishes: Err(TimedOut {{ after: 50ms }})"
+            "the inner future never finishes, so the answer is Err(TimedOut {{ after: 50ms }}): \
+             `after` is the limit timeout was given (not a duration you measure, and never on \
+             std's clock), and the error comes at the deadline"
         );
         assert_about("the 50 ms timeout", t0.elapsed(), ms(50));
         assert!(
@@ -700,7 +736,8 @@ mod e06_deadline {
                 completed: 2
             }),
             "three 40 ms steps against one deadline 100 ms away: ship starts at 80 ms with 20 ms \
-             left, and runs out. Each step gets the time left until the deadline, not a limit of \
+             left, and runs out: Expired names ship and counts the 2 steps that finished before \
+             it (not the one cut off). Each step gets the time left until the deadline, not a limit of \
              its own"
         );
         assert_about("the operation ends at the deadline", t0.elapsed(), ms(100));

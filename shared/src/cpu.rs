@@ -30,6 +30,9 @@ pub struct Usage {
     pub voluntary_switches: u64,
     /// Times the kernel took the CPU away to run something else.
     pub involuntary_switches: u64,
+    /// Page faults (minor and major): times the thread touched memory the kernel had to map in
+    /// first. A poll that spawns a thread or maps memory causes some; a sleep causes none.
+    pub page_faults: u64,
 }
 
 impl Usage {
@@ -60,6 +63,7 @@ impl Usage {
             involuntary_switches: self
                 .involuntary_switches
                 .saturating_sub(earlier.involuntary_switches),
+            page_faults: self.page_faults.saturating_sub(earlier.page_faults),
         }
     }
 }
@@ -82,6 +86,7 @@ fn rusage(who: libc::c_int) -> Usage {
         cpu: time(usage.ru_utime) + time(usage.ru_stime),
         voluntary_switches: usage.ru_nvcsw.max(0) as u64,
         involuntary_switches: usage.ru_nivcsw.max(0) as u64,
+        page_faults: usage.ru_minflt.max(0) as u64 + usage.ru_majflt.max(0) as u64,
     }
 }
 

@@ -235,3 +235,374 @@ mod tests {
         ));
     }
 }
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────
+// Added for lesson 02's trust pass: counting threads, caught panics, and a future that records
+// when it was woken and when it was polled. Other lessons may append their own blocks below.
+// ─────────────────────────────────────────────────────────────────────────────────────────────
+
+/// How many threads this process has right now, counted in `/proc/self/task`.
+///
+/// For promises about resources, not effects: "at most one helper thread" is only proved by
+/// counting threads, because a future that starts a thread per poll can still wake perfectly.
+/// Other tests of the same binary run in parallel and start threads of their own, so compare a
+/// before/after difference against a bound with room for them, never an exact number.
+///
+/// # Panics
+///
+/// When `/proc` is not mounted (a sandbox without it): the count would be meaningless, and a test
+/// that silently passed without counting would prove nothing. The message says what is missing.
+pub fn threads_alive() -> usize {
+    match std::fs::read_dir("/proc/self/task") {
+        Ok(entries) => entries.count(),
+        Err(err) => panic!(
+            "cannot count this process's threads: /proc/self/task is unreadable ({err}). The test \
+             needs a /proc mounted for the process's own pid namespace; it refuses to pass without \
+             counting"
+        ),
+    }
+}
+
+/// The message of a caught panic payload: the `&str` or `String` given to `panic!`.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        String::from("<a panic without a text message>")
+    }
+}
+
+/// Runs `f`, which is expected to panic, and returns the panic's message.
+///
+/// The replacement for `#[should_panic]`: when `f` does *not* panic, the test fails with
+/// `did_not_panic` (a sentence naming the broken promise) instead of libtest's bare "test did not
+/// panic as expected". Assert on the returned message with a message of your own.
+#[track_caller]
+pub fn expect_panic<T>(did_not_panic: &str, f: impl FnOnce() -> T) -> String {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(_) => panic!("{did_not_panic}"),
+        Err(payload) => panic_message(&*payload),
+    }
+}
+
+/// What a [`Summoned`] future saw: for each poll, whether a wake came first, and how long after
+/// that wake the poll came.
+#[derive(Debug, Default, Clone)]
+pub struct PollLog {
+    /// Polls in all, the `Ready` one included.
+    pub polls: u32,
+    /// Polls after the first that came although no wake had been sent since the previous poll:
+    /// an executor that polls on a timer or in a loop instead of waiting for wakes.
+    pub unwoken_polls: u32,
+    /// For each wake, the real time until the next poll began (the wake-to-poll latency).
+    pub latencies: Vec<Duration>,
+}
+
+impl PollLog {
+    /// The longest wake-to-poll latency seen (zero if there was no wake).
+    pub fn worst_latency(&self) -> Duration {
+        self.latencies.iter().copied().max().unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Default)]
+struct SummonedState {
+    waker: Option<Waker>,
+    /// When the last wake was sent and not yet answered by a poll.
+    woken_at: Option<Instant>,
+    wakes_sent: u32,
+    log: PollLog,
+}
+
+/// A future woken `wakes` times from a helper thread, `gap` apart, and `Ready` on the first poll
+/// after the last wake. Made to test executors: it records every poll in a [`PollLog`] (read it
+/// from its output), so a test can assert "polled only when woken" and "polled soon after each
+/// wake".
+///
+/// The helper thread starts at the first poll and always wakes the waker of the latest poll.
+#[derive(Debug)]
+pub struct Summoned {
+    wakes: u32,
+    gap: Duration,
+    state: Arc<std::sync::Mutex<SummonedState>>,
+    started: bool,
+}
+
+impl Summoned {
+    /// Woken `wakes` times (at least once), `gap` apart, starting `gap` after the first poll.
+    pub fn new(wakes: u32, gap: Duration) -> Self {
+        Self {
+            wakes: wakes.max(1),
+            gap,
+            state: Arc::default(),
+            started: false,
+        }
+    }
+}
+
+fn lock_summoned(
+    state: &std::sync::Mutex<SummonedState>,
+) -> std::sync::MutexGuard<'_, SummonedState> {
+    state
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Future for Summoned {
+    type Output = PollLog;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<PollLog> {
+        let now = Instant::now();
+        let mut state = lock_summoned(&self.state);
+        let first = state.log.polls == 0;
+        state.log.polls += 1;
+        match state.woken_at.take() {
+            Some(at) => state.log.latencies.push(now.saturating_duration_since(at)),
+            None if !first => state.log.unwoken_polls += 1,
+            None => {}
+        }
+        if state.wakes_sent >= self.wakes {
+            return Poll::Ready(state.log.clone());
+        }
+        match &mut state.waker {
+            Some(stored) => stored.clone_from(cx.waker()),
+            slot => *slot = Some(cx.waker().clone()),
+        }
+        drop(state);
+        if !self.started {
+            self.started = true;
+            let (shared, wakes, gap) = (self.state.clone(), self.wakes, self.gap);
+            thread::Builder::new()
+                .name("summoner".into())
+                .spawn(move || {
+                    for _ in 0..wakes {
+                        thread::sleep(gap);
+                        let waker = {
+                            let mut state = lock_summoned(&shared);
+                            state.wakes_sent += 1;
+                            state.woken_at.get_or_insert_with(Instant::now);
+                            state.waker.clone()
+                        };
+                        if let Some(waker) = waker {
+                            waker.wake();
+                        }
+                    }
+                })
+                .expect("spawning the summoner thread");
+        }
+        Poll::Pending
+    }
+}
+
+#[cfg(test)]
+mod lesson_02_block_tests {
+    use super::*;
+
+    #[test]
+    fn threads_alive_sees_a_new_thread() {
+        let before = threads_alive();
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let t = thread::spawn(move || {
+            let _ = stopped.recv();
+        });
+        assert!(
+            threads_alive() > before,
+            "a thread started and still running must be counted"
+        );
+        drop(stop);
+        t.join().expect("the counted thread");
+    }
+
+    #[test]
+    fn expect_panic_returns_the_message() {
+        let message = expect_panic("it should have panicked", || panic!("gear {}", 7));
+        assert_eq!(message, "gear 7", "the panic's own text comes back");
+    }
+
+    #[test]
+    fn expect_panic_fails_with_the_given_sentence() {
+        let outer = std::panic::catch_unwind(|| expect_panic("no panic: rule X broken", || 1));
+        let payload = outer.expect_err("expect_panic must fail when f does not panic");
+        assert_eq!(
+            panic_message(&*payload),
+            "no panic: rule X broken",
+            "the failure is the caller's sentence"
+        );
+    }
+
+    #[test]
+    fn summoned_logs_woken_and_unwoken_polls() {
+        let (waker, counts) = crate::wakers::counting_waker();
+        let mut fut = Summoned::new(1, Duration::from_millis(5));
+        assert!(poll_with(&mut fut, &waker).is_pending(), "first poll waits");
+        assert!(
+            poll_with(&mut fut, &waker).is_pending(),
+            "an unwoken poll waits"
+        );
+        assert!(
+            wait_for_wakes(&[counts], Duration::from_secs(5), Duration::ZERO),
+            "the summoner thread wakes the stored waker"
+        );
+        let Poll::Ready(log) = poll_with(&mut fut, &waker) else {
+            panic!("after its one wake, Summoned is Ready");
+        };
+        assert_eq!(
+            (log.polls, log.unwoken_polls, log.latencies.len()),
+            (3, 1, 1),
+            "three polls: the first, one without a wake, one answering the wake"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catching a panic quietly (added for lessons 01 and 03).
+//
+// Some wrong answers fail by panicking inside Tokio ("timers are disabled", "Cannot start a
+// runtime from within a runtime"). Those sentences name Tokio's rule, not the exercise's promise,
+// and the default panic hook prints them before the test's own message. A test wraps such a call
+// in `quiet_panic`, then fails with a sentence of its own that names the promise.
+// ---------------------------------------------------------------------------------------------
+
+thread_local! {
+    /// Set while `quiet_panic` runs on this thread: the hook then stays silent for it.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` on this thread; if it panics, returns the panic's message instead of printing it.
+///
+/// Only panics on the calling thread are silenced (other tests running in parallel keep their
+/// output); a panic on another thread, such as a Tokio worker, is printed as usual.
+///
+/// ```
+/// let caught = shared::testing::quiet_panic(|| -> u8 { panic!("timers are disabled") });
+/// assert_eq!(caught.unwrap_err(), "timers are disabled");
+/// ```
+pub fn quiet_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    install_quiet_hook();
+    let _quiet = QuietGuard::new();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    result.map_err(|payload| panic_message(payload.as_ref()))
+}
+
+/// Wraps a future whose panics are *expected* (a task a test makes fail on purpose) so that the
+/// panic is not printed: the test's own message stays the first thing a learner reads.
+///
+/// The panic still happens and unwinds as usual (tokio turns it into a `JoinError`); only the
+/// default hook's line on stderr is left out, and only while this future is being polled.
+pub fn quietly<F: Future>(fut: F) -> impl Future<Output = F::Output> {
+    install_quiet_hook();
+    let mut fut = Box::pin(fut);
+    std::future::poll_fn(move |cx| {
+        let _quiet = QuietGuard::new();
+        fut.as_mut().poll(cx)
+    })
+}
+
+/// Silences the panic hook on this thread until dropped (also when dropped by unwinding).
+struct QuietGuard {
+    was: bool,
+}
+
+impl QuietGuard {
+    fn new() -> Self {
+        Self {
+            was: QUIET.with(|quiet| quiet.replace(true)),
+        }
+    }
+}
+
+impl Drop for QuietGuard {
+    fn drop(&mut self) {
+        let was = self.was;
+        QUIET.with(|quiet| quiet.set(was));
+    }
+}
+
+/// Installs, once per process, a panic hook that stays silent on threads inside `quiet_panic`
+/// or `quietly` and passes every other panic to the hook that was there before.
+fn install_quiet_hook() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|quiet| quiet.get()) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counting polls from outside (added for lesson 03).
+//
+// Some promises are about how often a future gives its thread back ("yield at least every 256
+// rounds"), and some tests must act only once a future is parked ("send after the receiver
+// returned Pending", never in the middle of a poll). Both need the polls of a future counted by
+// a wrapper the answer cannot see.
+// ---------------------------------------------------------------------------------------------
+
+/// How often a [`CountPolls`] future was polled, and how often it answered `Pending`.
+#[derive(Debug, Default)]
+pub struct PollCounts {
+    polls: std::sync::atomic::AtomicU64,
+    pendings: std::sync::atomic::AtomicU64,
+}
+
+impl PollCounts {
+    /// Polls so far.
+    pub fn polls(&self) -> u64 {
+        self.polls.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Polls that returned `Pending` so far: the times the future gave its thread back. The
+    /// count goes up only once the poll has returned, so a thread that waits for it knows the
+    /// future is parked (its waker stored), not in the middle of a poll.
+    pub fn pendings(&self) -> u64 {
+        self.pendings.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// A future that behaves exactly like the one it wraps, counting polls in a [`PollCounts`].
+pub struct CountPolls<F> {
+    inner: Pin<Box<F>>,
+    counts: Arc<PollCounts>,
+}
+
+/// Wraps `fut` to count its polls; returns the wrapper and the counts.
+pub fn count_polls<F: Future>(fut: F) -> (CountPolls<F>, Arc<PollCounts>) {
+    let counts = Arc::new(PollCounts::default());
+    let wrapper = CountPolls {
+        inner: Box::pin(fut),
+        counts: Arc::clone(&counts),
+    };
+    (wrapper, counts)
+}
+
+impl<F: Future> Future for CountPolls<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.counts.polls.fetch_add(1, SeqCst);
+        let poll = self.inner.as_mut().poll(cx);
+        if poll.is_pending() {
+            self.counts.pendings.fetch_add(1, SeqCst);
+        }
+        poll
+    }
+}
+
+/// Waits on the real clock (for at most `limit`) until `counts` shows at least `pendings`
+/// `Pending` answers; returns whether it did. For a thread that must not act mid-poll.
+pub fn wait_for_pendings(counts: &PollCounts, pendings: u64, limit: Duration) -> bool {
+    let start = Instant::now();
+    while counts.pendings() < pendings {
+        if start.elapsed() >= limit {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+    true
+}

@@ -7,8 +7,10 @@
 //! limit with nothing to say. [`within`] runs such code on a helper thread and fails the test with a
 //! sentence of the author's choosing when it takes too long.
 //!
-//! For async code under tokio, `tokio::time::timeout` does the same job (and under paused time a
-//! stuck future fails at once).
+//! For async code under tokio, use [`finishes`](crate::testing::finishes) instead: a bare
+//! `tokio::time::timeout` catches a future that waits for nothing (under paused time it fails at
+//! once), but not one that keeps the runtime busy (a loop around `yield_now` never lets the paused
+//! clock move, so the timeout never fires); `finishes` watches the real clock as well.
 //!
 //! ```
 //! use std::time::Duration;

@@ -234,7 +234,7 @@ impl fmt::Display for EventKind {
                 };
                 write!(f, "no wake {which}arrived within {}", ms(*waited))?;
                 match clones_alive {
-                    0 => {}
+                    0 => write!(f, " and no clone of the waker is left to wake it")?,
                     1 => write!(f, " (1 clone of the waker is still held)")?,
                     n => write!(f, " ({n} clones of the waker are still held)")?,
                 }

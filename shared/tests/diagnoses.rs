@@ -38,7 +38,7 @@ fn lost_wakeup_when_the_waker_is_never_cloned() {
         "{message}"
     );
     assert!(
-        message.contains("no wake arrived within 100 ms: giving up"),
+        message.contains("and no clone of the waker is left to wake it: giving up"),
         "{message}"
     );
     assert_eq!(
@@ -48,21 +48,121 @@ fn lost_wakeup_when_the_waker_is_never_cloned() {
 }
 
 #[test]
-fn lost_wakeup_when_the_stored_waker_is_never_woken() {
-    let failure = quick()
-        .try_block_on(StoresButNeverWakes::default())
+fn a_certain_lost_wakeup_is_reported_at_once() {
+    // No clone of the waker exists: nothing can wake it, so waiting out the grace is pointless.
+    let start = Instant::now();
+    let failure = Harness::new()
+        .grace(Duration::from_secs(30))
+        .try_block_on(PendingForever)
+        .unwrap_err();
+    assert!(
+        matches!(
+            failure.diagnosis,
+            Diagnosis::LostWakeup {
+                waker_cloned: false,
+                ..
+            }
+        ),
+        "{failure}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "waited {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn every_clone_dropped_is_a_lost_wakeup_as_soon_as_the_last_goes() {
+    // The clone goes to a thread that drops it after 20 ms without waking it.
+    let mut sent = false;
+    let start = Instant::now();
+    let failure = Harness::new()
+        .grace(Duration::from_secs(30))
+        .named("Forgetful")
+        .try_block_on(std::future::poll_fn(|cx| {
+            if !sent {
+                sent = true;
+                let waker = cx.waker().clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(20));
+                    drop(waker);
+                });
+            }
+            std::task::Poll::<()>::Pending
+        }))
         .unwrap_err();
     assert_eq!(
         failure.diagnosis,
         Diagnosis::LostWakeup {
             poll: 1,
             waker_cloned: true
+        },
+        "{failure}"
+    );
+    assert!(
+        failure
+            .to_string()
+            .contains("every clone was dropped without calling wake()"),
+        "{failure}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "waited {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn a_long_honest_wait_is_told_to_raise_the_grace() {
+    // A clone is alive (a thread will wake it after 300 ms): with a 50 ms grace that is not
+    // a certain lost wakeup, and the message says how to allow a longer wait.
+    let failure = Harness::new()
+        .grace(Duration::from_millis(50))
+        .try_block_on(WakeFromThread::new(Duration::from_millis(300), ()))
+        .unwrap_err();
+    assert!(
+        matches!(
+            failure.diagnosis,
+            Diagnosis::StillWaiting {
+                poll: 1,
+                clones_alive: 1
+            }
+        ),
+        "{failure}"
+    );
+    let message = failure.to_string();
+    assert!(
+        message.starts_with("still waiting after 50 ms"),
+        "{message}"
+    );
+    assert!(
+        message.contains("raise the grace with Harness::grace"),
+        "{message}"
+    );
+    // And with the grace raised, the same future passes.
+    let run = Harness::new()
+        .grace(Duration::from_secs(5))
+        .block_on(WakeFromThread::new(Duration::from_millis(300), ()));
+    assert_eq!(run.wakes, 1);
+}
+
+#[test]
+fn lost_wakeup_when_the_stored_waker_is_never_woken() {
+    let failure = quick()
+        .try_block_on(StoresButNeverWakes::default())
+        .unwrap_err();
+    assert_eq!(
+        failure.diagnosis,
+        Diagnosis::StillWaiting {
+            poll: 1,
+            clones_alive: 1
         }
     );
     let message = failure.to_string();
     assert!(message.contains("of StoresButNeverWakes"), "{message}");
     assert!(
-        message.contains("stored a clone of its waker, but nothing called wake()"),
+        message.contains("1 clone of its waker is still held somewhere"),
         "{message}"
     );
     assert!(
@@ -106,9 +206,12 @@ fn block_on_panics_with_the_message() {
 
 #[test]
 fn stale_waker_when_only_an_old_waker_is_woken() {
-    let failure = quick()
+    // Ten ticks, 15 ms apart, and a grace well past them: on a loaded machine the second poll
+    // can come late, after several ticks, and at least one must still land after it.
+    let failure = Harness::new()
+        .grace(Duration::from_millis(400))
         .named("Ticker")
-        .try_block_on(KeepsFirstWaker::new(3))
+        .try_block_on(KeepsFirstWaker::new(10))
         .unwrap_err();
     // Normally poll #2; a tick landing while a poll runs still counts, so on
     // a very busy machine it may be a later poll.
@@ -129,19 +232,14 @@ fn stale_waker_when_only_an_old_waker_is_woken() {
 
 #[test]
 fn the_same_future_with_one_waker_for_all_polls_is_not_stale() {
-    // With a single waker every tick counts; after the last one: lost wakeup.
+    // With a single waker every tick counts; after the last one: still waiting (the future
+    // keeps its clone, so the harness cannot be sure nobody will wake it).
     let failure = quick()
         .fresh_waker_each_poll(false)
         .try_block_on(KeepsFirstWaker::new(3))
         .unwrap_err();
     assert!(
-        matches!(
-            failure.diagnosis,
-            Diagnosis::LostWakeup {
-                waker_cloned: true,
-                ..
-            }
-        ),
+        matches!(failure.diagnosis, Diagnosis::StillWaiting { .. }),
         "{failure}"
     );
     assert_eq!(failure.wakes, 3, "{failure}");
@@ -163,25 +261,6 @@ fn every_poll_gets_a_new_waker() {
             std::task::Poll::Ready(())
         }
     }));
-}
-
-#[test]
-fn blocking_poll_names_rule_3_and_the_poll() {
-    let failure = Harness::new()
-        .named("Napper")
-        .try_block_on(SleepsInPoll(Duration::from_millis(40)))
-        .unwrap_err();
-    let Diagnosis::BlockingPoll { poll, took } = failure.diagnosis else {
-        panic!("expected BlockingPoll, got {failure}");
-    };
-    assert_eq!(poll, 1);
-    assert!(took >= Duration::from_millis(35), "{took:?}");
-    let message = failure.to_string();
-    assert!(
-        message.starts_with("blocking poll (rule 3: poll must not block): poll #1 of Napper took"),
-        "{message}"
-    );
-    assert!(message.contains("(the limit is 20 ms)"), "{message}");
 }
 
 #[test]
@@ -244,8 +323,38 @@ async fn async_lost_wakeup_arrives_in_real_time() {
             waker_cloned: false
         }
     );
-    assert!(start.elapsed() >= Duration::from_millis(100));
+    // Never cloned: certain, so reported at once, without waiting out the grace.
     assert!(start.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test(start_paused = true)]
+async fn async_all_clones_dropped_is_reported_before_the_grace() {
+    let start = Instant::now();
+    let mut sent = false;
+    let failure = Harness::new()
+        .grace(Duration::from_secs(30))
+        .try_run(std::future::poll_fn(|cx| {
+            if !sent {
+                sent = true;
+                let waker = cx.waker().clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(20));
+                    drop(waker);
+                });
+            }
+            std::task::Poll::<()>::Pending
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        failure.diagnosis,
+        Diagnosis::LostWakeup {
+            poll: 1,
+            waker_cloned: true
+        },
+        "{failure}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(5));
 }
 
 #[tokio::test(start_paused = true)]
@@ -255,13 +364,7 @@ async fn async_default_grace_is_about_a_second() {
         .try_run(StoresButNeverWakes::default())
         .await
         .unwrap_err();
-    assert!(matches!(
-        failure.diagnosis,
-        Diagnosis::LostWakeup {
-            waker_cloned: true,
-            ..
-        }
-    ));
+    assert!(matches!(failure.diagnosis, Diagnosis::StillWaiting { .. }));
     let waited = start.elapsed();
     assert!(
         waited >= Duration::from_millis(990) && waited < Duration::from_secs(3),
@@ -271,23 +374,15 @@ async fn async_default_grace_is_about_a_second() {
 
 #[tokio::test]
 async fn async_stale_waker() {
-    let failure = quick().try_run(KeepsFirstWaker::new(3)).await.unwrap_err();
+    let failure = Harness::new()
+        .grace(Duration::from_millis(400))
+        .try_run(KeepsFirstWaker::new(10))
+        .await
+        .unwrap_err();
     assert!(
         matches!(failure.diagnosis, Diagnosis::StaleWaker { .. }),
         "{failure}"
     );
-}
-
-#[tokio::test(start_paused = true)]
-async fn async_blocking_poll() {
-    let failure = Harness::new()
-        .try_run(SleepsInPoll(Duration::from_millis(40)))
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        failure.diagnosis,
-        Diagnosis::BlockingPoll { poll: 1, .. }
-    ));
 }
 
 #[tokio::test(start_paused = true)]
@@ -334,7 +429,7 @@ async fn block_on_inside_tokio_explains_why_timers_never_fire() {
     let failure = quick()
         .try_block_on(tokio::time::sleep(Duration::from_secs(1)))
         .unwrap_err();
-    assert!(matches!(failure.diagnosis, Diagnosis::LostWakeup { .. }));
+    assert!(matches!(failure.diagnosis, Diagnosis::StillWaiting { .. }));
     assert!(
         failure
             .to_string()

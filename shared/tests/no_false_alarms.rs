@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use shared::Harness;
 use shared::test_futures::{ReadyAfter, WakeFromThread, YieldOnce};
-use support::Spinner;
+use support::{ProcessSpinner, Spinner};
 
 /// The bar: a thread-woken future, 1,000 times, while another thread
 /// keeps a core busy. Any false lost-wakeup or blocking report fails the test.
@@ -120,4 +120,63 @@ async fn multi_thread_runtime_with_real_sleeps() {
         total += handle.await.unwrap().output;
     }
     assert_eq!(total, (0..20).sum());
+}
+
+/// Spinning threads and processes beside the test (more runnable threads than this machine has
+/// cores): quick polls get preempted, and preemption is never called blocking.
+#[test]
+fn quick_polls_are_never_called_blocking_beside_spinning_threads() {
+    let _spinners = [Spinner::start(), Spinner::start()];
+    let _processes = [ProcessSpinner::start(), ProcessSpinner::start()];
+    let harness = Harness::new().blocking_threshold(Duration::from_millis(2));
+    let mut rounds = 0u32;
+    let start = std::time::Instant::now();
+    // Bounded in rounds and in time: enough polls that some are surely preempted.
+    while rounds < 3_000 && start.elapsed() < Duration::from_secs(3) {
+        rounds += 1;
+        let run = harness
+            .try_block_on(ReadyAfter::new(3, rounds))
+            .unwrap_or_else(|failure| {
+                panic!("round {rounds}: a quick poll was flagged:\n{failure}")
+            });
+        assert_eq!(
+            run.output, rounds,
+            "the harness must return the future's output"
+        );
+    }
+}
+
+/// Extra wakes are harmless: a future woken twice per Pending, and once more on the poll that
+/// returns Ready (a legal spurious wake), passes.
+#[test]
+fn extra_and_spurious_wakes_are_not_failures() {
+    let mut polls = 0;
+    let run = Harness::new().block_on(std::future::poll_fn(|cx| {
+        polls += 1;
+        cx.waker().wake_by_ref();
+        cx.waker().wake_by_ref();
+        if polls == 3 {
+            Poll::Ready(polls)
+        } else {
+            Poll::Pending
+        }
+    }));
+    assert_eq!((run.output, run.polls), (3, 3), "three polls, then Ready");
+}
+
+/// A correct poll that spawns a thread, in a process whose other threads are being preempted:
+/// the spawn may wait for a kernel lock one of them holds, and that is not the future's fault.
+#[test]
+fn thread_spawning_polls_in_a_busy_process_are_not_blocking() {
+    let _spinners = [Spinner::start(), Spinner::start()];
+    let _processes = [ProcessSpinner::start(), ProcessSpinner::start()];
+    let harness = Harness::new().named("WakeFromThread");
+    let start = std::time::Instant::now();
+    let mut rounds = 0u64;
+    while rounds < 400 && start.elapsed() < Duration::from_secs(3) {
+        rounds += 1;
+        if let Err(failure) = harness.try_block_on(WakeFromThread::new(Duration::ZERO, rounds)) {
+            panic!("round {rounds}: a thread-spawning poll was flagged:\n{failure}");
+        }
+    }
 }

@@ -3,7 +3,10 @@
 //! Why this file exists: the report is calm by design, and colour is part of that — but only on
 //! a terminal, and never when `NO_COLOR` is set (<https://no-color.org>). Piped output (CI logs,
 //! `--json`, an editor's task runner) stays plain text. Every printer asks here instead of
-//! deciding on its own.
+//! deciding on its own. [`raw`] holds the rest of what the tool asks of a terminal: raw mode,
+//! key presses and the window's width.
+
+pub mod raw;
 
 use std::io::IsTerminal;
 

@@ -13,7 +13,12 @@
 //!
 //! The `rt_*` attacks are graded with the source policy switched off (`--skip-policy`), to show
 //! that the run-time walls (verdict token, sandbox, limits) hold on their own. They need
-//! bubblewrap (and root for the fork bomb); without it they are skipped with a note.
+//! bubblewrap (and root for the fork bomb); without it they are skipped with a note. The `ct_*`
+//! attacks also skip the policy, to show a compile-time wall on its own (the clean build
+//! environment); they need nothing. So do `output_flood`, `fake_libtest` and `fake_verdict`,
+//! which write to the real stdout through `std::io` (refused by the policy since `io` is a
+//! banned name) to test the output cap and the verdict token. The `honest_*` folders are not attacks: an honest answer
+//! the policy once refused, which must score full marks.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -71,6 +76,12 @@ fn attacks_score_zero_and_the_reference_scores_full() {
         if name.starts_with('_') {
             continue;
         }
+        // These write to the real stdout (`std::io`, which the policy now refuses); their
+        // point is the run-time walls (output cap, verdict token), so the policy is off.
+        let runtime_only = ["output_flood", "fake_libtest", "fake_verdict"];
+        if name.starts_with("ct_") || runtime_only.contains(&name.as_str()) {
+            skip_policy.push(name.clone());
+        }
         if name.starts_with("rt_") {
             if !bwrap || (name == "rt_fork_bomb" && !root) {
                 eprintln!(
@@ -122,6 +133,18 @@ fn attacks_score_zero_and_the_reference_scores_full() {
         .unwrap();
     std::fs::create_dir_all(subs.join("nothing here")).unwrap();
     std::fs::write(subs.join("nothing here/notes.txt"), "I forgot").unwrap();
+    // Folder names: hidden, not UTF-8 (two that read the same once converted), escape codes.
+    copy_dir(&sol, &subs.join(".hidden student/src"));
+    use std::os::unix::ffi::OsStrExt;
+    copy_dir(
+        &sol,
+        &subs
+            .join(std::ffi::OsStr::from_bytes(b"lossy \xff"))
+            .join("src"),
+    );
+    std::fs::create_dir_all(subs.join(std::ffi::OsStr::from_bytes(b"lossy \xfe"))).unwrap();
+    let escape_name = "esc \u{1b}[2J\u{1b}]0;pwned\u{7}\r";
+    copy_dir(&sol, &subs.join(escape_name).join("src"));
 
     let _ = std::fs::remove_file("/var/tmp/gears-PWNED");
     let _ = std::fs::remove_file("/var/tmp/gears-PWNED-build");
@@ -144,7 +167,15 @@ fn attacks_score_zero_and_the_reference_scores_full() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
-    let run = xtask_env(course.path(), &args, &[("GEARS_ATTACK_PORT", port)]);
+    let run = xtask_env(
+        course.path(),
+        &args,
+        &[
+            ("GEARS_ATTACK_PORT", port),
+            // What `ct_compile_env` looks for at compile time: the build must not see it.
+            ("GEARS_GRADER_SECRET", "do-not-leak".to_string()),
+        ],
+    );
     let stdout = &run.stdout;
     let stderr = &run.stderr;
     eprintln!("{stdout}\n{stderr}\n(graded in {:?})", started.elapsed());
@@ -170,12 +201,64 @@ fn attacks_score_zero_and_the_reference_scores_full() {
     assert_eq!(score("big file", "total"), 0.0);
     assert_eq!(score("nothing here", "total"), 0.0);
     for a in &attacks {
+        if a.starts_with("honest_") {
+            assert_eq!(
+                score(a, "e01_add"),
+                10.0,
+                "the honest `{a}` lost points (the policy must judge names, not lifetimes):\n{}",
+                std::fs::read_to_string(out.join(a).join("feedback.md")).unwrap_or_default()
+            );
+            continue;
+        }
         assert_eq!(
             score(a, "e01_add"),
             0.0,
             "attack `{a}` scored points:\n{stdout}"
         );
     }
+
+    // Folder names: a hidden folder is skipped and said so; two names that read the same get
+    // two rows and two out folders; escape codes never reach the terminal raw.
+    assert!(
+        !book.contains_key(".hidden student"),
+        "a `.` folder was graded"
+    );
+    assert!(
+        stderr.contains("skipping `.hidden student`"),
+        "skipping a `.` folder must be said:\n{stderr}"
+    );
+    // `lossy \xfe` (nothing handed in) sorts before `lossy \xff` (the reference solution).
+    let mut lossy = [
+        score("lossy \u{fffd}", "total"),
+        score("lossy \u{fffd} (2)", "total"),
+    ];
+    lossy.sort_by(f64::total_cmp);
+    assert_eq!(
+        lossy,
+        [0.0, 15.0],
+        "two folders whose names read the same must keep their own grades"
+    );
+    let fb =
+        |dir: &str| std::fs::read_to_string(out.join(dir).join("feedback.md")).unwrap_or_default();
+    let totals = [fb("lossy \u{fffd}"), fb("lossy \u{fffd} (2)")];
+    assert!(
+        totals.iter().any(|t| t.contains("Total: 15 / 15"))
+            && totals.iter().any(|t| t.contains("Total: 0 / 15")),
+        "two students shared an out folder"
+    );
+    assert_eq!(
+        score(escape_name, "total"),
+        15.0,
+        "the CSV must keep a name with control characters exactly"
+    );
+    assert!(
+        !stdout.contains('\u{1b}') && !stderr.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "a folder name's escape codes reached the terminal raw:\n{stdout:?}"
+    );
+    assert!(
+        stdout.contains("esc \\u{1b}[2J"),
+        "escaped name missing:\n{stdout}"
+    );
 
     // Plain-words reasons reach the student.
     let feedback = |s: &str| std::fs::read_to_string(out.join(s).join("feedback.md")).unwrap();
@@ -191,6 +274,27 @@ fn attacks_score_zero_and_the_reference_scores_full() {
     assert!(feedback("infinite_loop").contains("still running"));
     assert!(feedback("compile_memory_bomb").contains("more memory than available"));
     assert!(feedback("output_flood").contains("cut off"));
+    assert!(feedback("unlexable_bypass").contains("`#!`"));
+    assert!(feedback("shebang_raw_string").contains("`#!`"));
+    assert!(feedback("deep_nesting").contains("nested more than"));
+    assert!(feedback("debugger_visualizer").contains("`debugger_visualizer`"));
+    assert!(feedback("path_read_dir").contains("`read_dir`"));
+    assert!(feedback("unsound_25860").contains("rust-lang/rust#25860"));
+    assert!(feedback("unsound_25860_struct").contains("rust-lang/rust#25860"));
+    // A submission whose API breaks only the hidden tests: told so, shown none of their code.
+    for file in ["feedback.md", "results.json", "junit.xml"] {
+        let text = std::fs::read_to_string(out.join("hidden_api_mismatch").join(file)).unwrap();
+        assert!(
+            text.contains("a hidden test does not compile against your API"),
+            "{file} of hidden_api_mismatch does not say a hidden test does not compile:\n{text}"
+        );
+        for secret in ["1 << 40", "1 &lt;&lt; 40", "u64::MAX, 1", "hidden.rs"] {
+            assert!(
+                !text.contains(secret),
+                "{file} of hidden_api_mismatch leaks hidden-test source ({secret}):\n{text}"
+            );
+        }
+    }
     if skip_policy.contains(&"rt_exit_zero".to_string()) {
         assert!(feedback("rt_exit_zero").contains("without the grader's verdict"));
     }
@@ -243,6 +347,37 @@ fn usage_errors_are_one_line_and_exit_2() {
     let err = &run.stderr;
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("does not exist"), "{err}");
+
+    // An out folder that does not exist yet, inside the submissions folder, is refused too.
+    let subs = work.path().join("subs");
+    std::fs::create_dir_all(subs.join("ada")).unwrap();
+    let out_inside = subs.join("out");
+    let run = xtask(
+        course.path(),
+        &[
+            "grade",
+            "lesson-90",
+            "--submissions",
+            subs.to_str().unwrap(),
+            "--out",
+            out_inside.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        run.code,
+        2,
+        "--out inside the submissions folder must be refused: {}",
+        run.output()
+    );
+    assert!(
+        run.stderr.contains("inside the submissions folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !out_inside.exists(),
+        "the refused out folder was created anyway"
+    );
 
     let empty = work.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();

@@ -11,8 +11,8 @@
 //! comes back to you. (`std::thread::yield_now()` is something else entirely: it asks the *OS* to
 //! run another thread, while your task keeps the runtime's thread to itself.)
 //!
-//! Real CPU-heavy work belongs on `spawn_blocking` or a thread pool (lesson 15); yielding is for
-//! loops that are long but must stay on the runtime.
+//! Real CPU-heavy work belongs on `spawn_blocking` or a thread pool (lesson 01, exercise 5);
+//! yielding is for loops that are long but must stay on the runtime.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

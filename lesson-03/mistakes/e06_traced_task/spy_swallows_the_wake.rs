@@ -88,7 +88,7 @@ impl TraceLog {
 /// A future that behaves exactly like the one it wraps, while recording polls and wakes in a
 /// [`TraceLog`].
 pub struct Traced<F> {
-    // Boxed so that `Traced` is `Unpin` whatever `F` is (pinning in place is lesson 17).
+    // Boxed so that `Traced` is `Unpin` whatever `F` is (pinning in place comes in a later lesson).
     inner: Pin<Box<F>>,
     log: Arc<TraceLog>,
 }

@@ -17,6 +17,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::poll_clock::PollTiming;
 use crate::timeline::{Timeline, ms};
 
 /// Which poll rule was broken.
@@ -24,12 +25,14 @@ use crate::timeline::{Timeline, ms};
 /// Each variant's documentation shows a small future that earns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Diagnosis {
-    /// Rule 2: the future returned `Pending` and no wake arrived within the
-    /// grace period, so nothing would ever poll it again.
+    /// Rule 2, certain: the future returned `Pending`, no wake came, and no
+    /// clone of its waker is left anywhere, so nothing can ever poll it again.
+    /// Reported as soon as that is true, without waiting out the grace period.
     ///
     /// `waker_cloned` tells the two usual causes apart: `false` means the
     /// waker was never even cloned (nobody *can* wake the future); `true` means
-    /// a clone was stored, but whoever holds it never called `wake`.
+    /// clones were made, but every one was dropped without calling `wake`.
+    /// (A clone still held but not woken is [`StillWaiting`](Diagnosis::StillWaiting).)
     ///
     /// ```
     /// use std::future::Future;
@@ -59,6 +62,44 @@ pub enum Diagnosis {
         poll: u64,
         /// Whether the waker of that poll was cloned (stored) at all.
         waker_cloned: bool,
+    },
+    /// Probably rule 2, but not certain: the future returned `Pending` and a clone of its newest
+    /// waker is still held somewhere, yet nothing woke it within the grace period.
+    ///
+    /// A lost wakeup (the clone sits where nobody will call it) and an honest long wait (a
+    /// timer set for a minute) look the same from outside. The message says so, and tells the
+    /// test's author to raise [`Harness::grace`](crate::Harness::grace) if the wait is meant to
+    /// be long. (With *no* clone left, the harness is sure: [`LostWakeup`](Diagnosis::LostWakeup).)
+    ///
+    /// ```
+    /// use std::future::Future;
+    /// use std::pin::Pin;
+    /// use std::task::{Context, Poll, Waker};
+    /// use std::time::Duration;
+    /// use shared::{Diagnosis, Harness};
+    ///
+    /// /// Keeps its waker, but nothing will ever use it.
+    /// struct Hoards(Option<Waker>);
+    /// impl Future for Hoards {
+    ///     type Output = ();
+    ///     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    ///         self.0 = Some(cx.waker().clone());
+    ///         Poll::Pending
+    ///     }
+    /// }
+    ///
+    /// let failure = Harness::new()
+    ///     .grace(Duration::from_millis(50))
+    ///     .try_block_on(Hoards(None))
+    ///     .unwrap_err();
+    /// assert_eq!(failure.diagnosis, Diagnosis::StillWaiting { poll: 1, clones_alive: 1 });
+    /// assert!(failure.to_string().contains("raise the grace"));
+    /// ```
+    StillWaiting {
+        /// The poll that returned the last `Pending`.
+        poll: u64,
+        /// Clones of its waker still alive.
+        clones_alive: u64,
     },
     /// Rule 2, newest-waker edition: after poll `poll` handed the future a new
     /// waker, only an *older* waker was woken.
@@ -179,8 +220,10 @@ pub(crate) struct FailureContext {
     pub(crate) name: String,
     pub(crate) grace: Duration,
     pub(crate) threshold: Duration,
-    /// For a blocking poll: how much of its time was spent computing.
-    pub(crate) cpu: Option<Duration>,
+    /// What the last poll cost: wall, CPU, context switches.
+    pub(crate) timing: Option<PollTiming>,
+    /// For a blocking poll: the time over the limit was spent computing (rule 4), not waiting.
+    pub(crate) computing: bool,
     /// An extra line for the message, e.g. about the runtime in use.
     pub(crate) note: Option<&'static str>,
 }
@@ -194,7 +237,9 @@ impl Failure {
     /// The rule number this failure breaks (2, 3 or 4; busy polling has none).
     pub fn rule(&self) -> Option<u8> {
         match self.diagnosis {
-            Diagnosis::LostWakeup { .. } | Diagnosis::StaleWaker { .. } => Some(2),
+            Diagnosis::LostWakeup { .. }
+            | Diagnosis::StaleWaker { .. }
+            | Diagnosis::StillWaiting { .. } => Some(2),
             Diagnosis::BlockingPoll { .. } if self.mostly_computing() => Some(4),
             Diagnosis::BlockingPoll { .. } => Some(3),
             Diagnosis::BusyPolling { .. } => None,
@@ -218,9 +263,17 @@ impl Failure {
                 waker_cloned: true,
             } => format!(
                 "lost wakeup (rule 2: arrange a wake before returning Pending): poll #{poll} of \
-                 {name} returned Pending and stored a clone of its waker, but nothing called \
-                 wake() on it within {}, so nothing will ever poll it again.",
-                ms(self.context.grace)
+                 {name} returned Pending and cloned its waker, but every clone was dropped \
+                 without calling wake(), so nothing will ever poll it again."
+            ),
+            Diagnosis::StillWaiting { poll, clones_alive } => format!(
+                "still waiting after {} (rule 2: arrange a wake before returning Pending): poll \
+                 #{poll} of {name} returned Pending; {} of its waker {} still held somewhere, \
+                 but nothing has called wake() on it yet. If this wait is meant to be that long, \
+                 raise the grace with Harness::grace; otherwise it is a lost wakeup.",
+                ms(self.context.grace),
+                plural(clones_alive, "clone"),
+                if clones_alive == 1 { "is" } else { "are" },
             ),
             Diagnosis::StaleWaker { poll } => format!(
                 "stale waker (rule 2: arrange a wake before returning Pending, with the waker of \
@@ -228,15 +281,21 @@ impl Failure {
                  the waker of an earlier poll was woken. An executor may listen only to the \
                  newest waker, so nothing will poll it again."
             ),
-            Diagnosis::BlockingPoll { poll, took } if self.mostly_computing() => format!(
-                "slow poll (rule 4: poll should be quick): poll #{poll} of {name} computed for {} \
-                 (the limit is {}); while poll runs, its executor thread can run nothing else.",
-                ms(took),
-                ms(self.context.threshold)
-            ),
+            Diagnosis::BlockingPoll { poll, took } if self.mostly_computing() => {
+                let cpu = self.context.timing.map_or(took, |t| t.usage.cpu);
+                format!(
+                    "slow poll (rule 4: poll should be quick): poll #{poll} of {name} kept its \
+                     thread for {}, computing for {} of it (the limit is {}); while poll runs, \
+                     its executor thread can run nothing else.",
+                    ms(took),
+                    ms(cpu.min(took)),
+                    ms(self.context.threshold)
+                )
+            }
             Diagnosis::BlockingPoll { poll, took } => format!(
-                "blocking poll (rule 3: poll must not block): poll #{poll} of {name} took {} \
-                 (the limit is {}); while poll runs, its executor thread can run nothing else.",
+                "blocking poll (rule 3: poll must not block): poll #{poll} of {name} waited {} \
+                 inside poll (the limit is {}); while poll runs, its executor thread can run \
+                 nothing else.",
                 ms(took),
                 ms(self.context.threshold)
             ),
@@ -262,9 +321,13 @@ impl Failure {
             Diagnosis::LostWakeup {
                 waker_cloned: true, ..
             } => {
+                "What to do: follow the clone. Who was meant to call `wake()` on it: does that \
+                 code keep it (not drop it, not replace it) until the event happens, and does \
+                 it really call `wake()`?"
+            }
+            Diagnosis::StillWaiting { .. } => {
                 "What to do: follow the stored waker. Is the code that should call `wake()` \
-                 reached at all? Does it wake the clone you stored, or was the clone dropped or \
-                 replaced first?"
+                 reached at all? Does it wake the clone you stored, or a copy taken earlier?"
             }
             Diagnosis::StaleWaker { .. } => {
                 "What to do: on every poll, replace the stored waker with the one in `cx` \
@@ -289,10 +352,30 @@ impl Failure {
     }
 
     fn mostly_computing(&self) -> bool {
-        match (self.diagnosis.clone(), self.context.cpu) {
-            (Diagnosis::BlockingPoll { took, .. }, Some(cpu)) => cpu * 2 > took,
-            _ => false,
+        matches!(self.diagnosis, Diagnosis::BlockingPoll { .. }) && self.context.computing
+    }
+
+    /// For a blocking poll: what the kernel counted, so the learner sees the evidence.
+    fn evidence(&self) -> Option<String> {
+        let timing = self.context.timing?;
+        if !matches!(self.diagnosis, Diagnosis::BlockingPoll { .. }) {
+            return None;
         }
+        let queued = match timing.queued {
+            Some(q) => format!(", {} waiting for a free CPU (not counted)", ms(q)),
+            None => String::new(),
+        };
+        Some(format!(
+            "Measured: the call took {} of wall time, {} of it computing{queued}; the thread gave \
+             up the CPU {} times to wait (sleep, lock, park, recv) and was preempted {} times \
+             (other threads of this process: {}); {} page faults.",
+            ms(timing.wall),
+            ms(timing.usage.cpu),
+            timing.usage.voluntary_switches,
+            timing.usage.involuntary_switches,
+            timing.others_preempted,
+            timing.usage.page_faults,
+        ))
     }
 }
 
@@ -302,6 +385,9 @@ impl fmt::Display for Failure {
         writeln!(f, "{}", self.hint())?;
         if let Some(note) = self.context.note {
             writeln!(f, "{note}")?;
+        }
+        if let Some(evidence) = self.evidence() {
+            writeln!(f, "{evidence}")?;
         }
         writeln!(
             f,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use super::diagnosis::{Diagnosis, Failure, FailureContext};
-use super::poll_clock::PollTimer;
+use super::poll_clock::{PollTimer, PollTiming, Verdict};
 use super::recorder::{PollWaker, Recorder};
 use super::watchdog::Watchdog;
 use super::{Harness, Run};
@@ -34,8 +34,8 @@ pub(crate) struct Driver {
     polls: u64,
     /// The newest waker and our handle to it.
     newest: Option<(Arc<PollWaker>, Waker)>,
-    /// CPU time of the last poll, if known (for rule 3 vs 4).
-    last_cpu: Option<std::time::Duration>,
+    /// What the last poll cost (for rule 3 vs 4, and the message).
+    last_timing: Option<PollTiming>,
     /// Added to a lost-wakeup message.
     pub(crate) note: Option<&'static str>,
 }
@@ -51,7 +51,7 @@ impl Driver {
             config: config.clone(),
             polls: 0,
             newest: None,
-            last_cpu: None,
+            last_timing: None,
             note: None,
         }
     }
@@ -83,18 +83,41 @@ impl Driver {
         let took = timing.took();
         self.recorder
             .end_poll(slot, result.is_ready(), cloned, took);
-        self.last_cpu = timing.cpu;
-        if took > self.config.blocking_threshold {
-            return Step::Failed(self.failure(Diagnosis::BlockingPoll { poll, took }));
+        self.last_timing = Some(timing);
+        let computing = match timing.verdict(self.config.blocking_threshold) {
+            Verdict::Quick => None,
+            Verdict::Computed(took) => Some((true, took)),
+            Verdict::Blocked(took) => Some((false, took)),
+        };
+        if let Some((computing, took)) = computing {
+            let mut failure = self.failure(Diagnosis::BlockingPoll { poll, took });
+            failure.context.computing = computing;
+            return Step::Failed(failure);
         }
         match result {
             Poll::Ready(output) => Step::Ready(output),
+            Poll::Pending if self.nobody_can_wake() => Step::Failed(self.gave_up()),
             Poll::Pending => Step::Pending,
         }
     }
 
-    /// No useful wake arrived within the grace period: lost or stale.
-    pub(crate) fn gave_up(&mut self) -> Box<Failure> {
+    /// After a `Pending`: no wake came during the poll and no clone of any waker is alive, so
+    /// nothing can ever wake the future. Certain, so it is said at once.
+    fn nobody_can_wake(&self) -> bool {
+        let alive = self.recorder.clones_alive();
+        // Clones are counted before the state is read: a wake() that consumed the last clone
+        // is recorded before that clone's drop, so `woken` is already true here.
+        alive == 0 && !self.recorder.state().woken
+    }
+
+    /// No useful wake arrived: the grace period ran out, or nothing is left that could wake.
+    ///
+    /// Three different stories, told apart by what is left of the newest waker:
+    /// - only an older waker was woken: stale waker;
+    /// - no clone of it is alive (never cloned, or every clone dropped): a certain lost wakeup;
+    /// - a clone is still held somewhere: maybe a lost wakeup, maybe a long wait. The message
+    ///   says which grace ran out and how to raise it.
+    pub(crate) fn gave_up(&self) -> Box<Failure> {
         let (cloned, alive) = match &self.newest {
             Some((hooks, _)) => (hooks.clones() > 0, hooks.clones_alive()),
             None => (false, 0),
@@ -103,20 +126,26 @@ impl Driver {
             let mut st = self.recorder.state();
             let at = self.recorder.elapsed();
             let stale_wakes = st.stale_since_poll;
+            let waited = at.saturating_sub(st.poll_ended_at);
             st.timeline.push(
                 at,
                 EventKind::GaveUp {
-                    waited: self.config.grace,
+                    waited,
                     clones_alive: alive,
                     stale_wakes,
                 },
             );
             if st.stale_since_poll > 0 {
                 Diagnosis::StaleWaker { poll: st.current }
-            } else {
+            } else if alive == 0 {
                 Diagnosis::LostWakeup {
                     poll: st.current,
                     waker_cloned: cloned,
+                }
+            } else {
+                Diagnosis::StillWaiting {
+                    poll: st.current,
+                    clones_alive: alive,
                 }
             }
         };
@@ -134,7 +163,8 @@ impl Driver {
                 name: self.name.clone(),
                 grace: self.config.grace,
                 threshold: self.config.blocking_threshold,
-                cpu: self.last_cpu,
+                timing: self.last_timing,
+                computing: false,
                 note: self.note,
             }),
         })

@@ -23,11 +23,19 @@
 //!
 //! | diagnosis | how the harness notices |
 //! |---|---|
-//! | [`LostWakeup`](Diagnosis::LostWakeup) (rule 2) | `Pending`, then no wake for [`grace`](Harness::grace) (default 1 s of real time) |
+//! | [`LostWakeup`](Diagnosis::LostWakeup) (rule 2) | `Pending`, and no clone of the waker is left (never cloned, or every clone dropped) without a wake: reported at once |
+//! | [`StillWaiting`](Diagnosis::StillWaiting) (rule 2?) | `Pending`, a clone is still held, but no wake for [`grace`](Harness::grace) (default 1 s of real time) |
 //! | [`StaleWaker`](Diagnosis::StaleWaker) (rule 2) | every poll gets a new waker; only an older one was woken |
-//! | [`BlockingPoll`](Diagnosis::BlockingPoll) (rules 3, 4) | one `poll` call took more than [`blocking_threshold`](Harness::blocking_threshold) (default 20 ms) |
+//! | [`BlockingPoll`](Diagnosis::BlockingPoll) (rules 3, 4) | one `poll` computed, or waited (slept, locked, parked), for more than [`blocking_threshold`](Harness::blocking_threshold) (default 20 ms); time it was preempted is not counted |
 //! | [`BusyPolling`](Diagnosis::BusyPolling) | more than [`max_polls`](Harness::max_polls) polls (default 10,000) |
 //! | a poll that never returns (rule 3) | after 1 s, a watchdog thread writes the diagnosis to stderr |
+//!
+//! Extra wakes are never a failure (a future may be woken more often than it needs, and a wake
+//! on the poll that returns `Ready` is legal); only a future that wakes itself without end is
+//! reported, as busy polling.
+//!
+//! Poll timing needs no `/proc`: CPU time and context switches come from `getrusage`, so the
+//! verdicts are the same inside the grading sandbox (see `poll_clock`).
 //!
 //! Rule 1 (never poll after `Ready`) concerns code that polls *other*
 //! futures; wrap those children in a [`Probe`](crate::Probe).
@@ -47,8 +55,9 @@
 //! every task is idle and jumps straight to the next timer. The harness's grace
 //! period is measured in *real* time by a small watchdog thread, so it is not
 //! fooled by those jumps: a 10 s virtual sleep finishes in microseconds and is
-//! not mistaken for a lost wakeup, while a future that truly never wakes is
-//! reported after about one real second.
+//! not mistaken for a lost wakeup. A future that keeps no clone of its waker is
+//! reported at once; one that keeps a clone nobody wakes, after about one real
+//! second.
 //!
 //! ```
 //! use std::time::Duration;
@@ -129,17 +138,26 @@ impl Harness {
         self
     }
 
-    /// Real (wall-clock) time to wait for a wake after `Pending` before
-    /// reporting a lost wakeup. Default 1 s: long enough for any honest wake
-    /// on a busy machine, short enough that a learner sees the message quickly.
+    /// Real (wall-clock) time to wait for a wake after `Pending`, while a
+    /// clone of the waker is still held, before failing with
+    /// [`StillWaiting`](Diagnosis::StillWaiting). Default 1 s: long enough for
+    /// any honest wake on a busy machine, short enough that a learner sees the
+    /// message quickly. Raise it for a test whose future is meant to wait
+    /// longer in real time. (With no clone left, nothing can wake the future,
+    /// and the harness reports a lost wakeup at once, whatever the grace.)
     pub fn grace(mut self, grace: Duration) -> Self {
         self.grace = grace;
         self
     }
 
-    /// A single `poll` call taking longer than this is reported as blocking.
-    /// Default 20 ms. Time the thread spent waiting for a free CPU is not
-    /// counted, so a busy machine does not cause false reports.
+    /// A single `poll` call that computes, or waits, for longer than this is
+    /// reported: rule 4 or rule 3. Default 20 ms. Time the thread was
+    /// preempted (the kernel ran another thread) is not counted, so a busy
+    /// machine does not cause false reports. Set it from the durations a test
+    /// uses: a poll that sleeps 15 ms passes a 20 ms limit. While other
+    /// threads of the process are being preempted, a wait counts only past
+    /// 100 ms (it may be a lock one of them holds), so a test that wants a
+    /// shorter sleep seen as blocking keeps its other threads idle.
     pub fn blocking_threshold(mut self, limit: Duration) -> Self {
         self.blocking_threshold = limit;
         self

@@ -20,11 +20,18 @@ use crate::wakers::{WakeHooks, current_thread_name, lock};
 
 pub(crate) struct Recorder {
     start: Instant,
+    /// Live wakers of this run, every poll's together: the harness's handle to the newest one
+    /// plus every clone the future (or anyone it gave one to) still holds.
+    live_wakers: AtomicU64,
     /// A new waker for each poll (so older ones can be stale).
     fresh: bool,
     state: Mutex<State>,
     /// Signalled whenever `state` changes in a way a waiter cares about.
     changed: Condvar,
+    /// Signalled when the watchdog's alarms change (armed, finished). Not on every poll or wake:
+    /// a watchdog woken while a poll runs would be one more thread to preempt, and a busy
+    /// process makes the blocking check lenient (see `poll_clock`).
+    watchdog: Condvar,
 }
 
 pub(crate) struct State {
@@ -53,12 +60,18 @@ pub(crate) struct State {
     poll_started: Option<Instant>,
     /// The watchdog already reported the running poll as hung.
     hang_reported: bool,
+    /// Every clone of the newest waker was dropped with no useful wake since the poll: a
+    /// certain lost wakeup, reported without waiting out the grace period.
+    pub(crate) all_dropped: bool,
+    /// When the latest poll returned (since the run started).
+    pub(crate) poll_ended_at: Duration,
 }
 
 impl Recorder {
     pub(crate) fn new(fresh: bool) -> Arc<Self> {
         Arc::new(Self {
             start: Instant::now(),
+            live_wakers: AtomicU64::new(0),
             fresh,
             state: Mutex::new(State {
                 timeline: Timeline::default(),
@@ -74,8 +87,11 @@ impl Recorder {
                 finished: false,
                 poll_started: None,
                 hang_reported: false,
+                all_dropped: false,
+                poll_ended_at: Duration::ZERO,
             }),
             changed: Condvar::new(),
+            watchdog: Condvar::new(),
         })
     }
 
@@ -124,10 +140,38 @@ impl Recorder {
         }
     }
 
+    /// Clones of any waker of this run still held outside the harness (its own handle to the
+    /// newest waker not counted). Zero after a `Pending` means nothing can ever wake the future.
+    pub(crate) fn clones_alive(&self) -> u64 {
+        self.live_wakers.load(Ordering::SeqCst).saturating_sub(1)
+    }
+
+    /// A waker was dropped. If only the harness's own handle is left and no useful wake came,
+    /// nothing can wake the future any more: tell whoever waits.
+    fn on_waker_dropped(&self) {
+        if self.live_wakers.fetch_sub(1, Ordering::SeqCst) != 2 {
+            return;
+        }
+        let mut st = self.state();
+        if st.woken || st.polling || st.finished {
+            return;
+        }
+        st.all_dropped = true;
+        st.deadline = None;
+        st.timed_out = true;
+        let task = st.task_waker.clone();
+        drop(st);
+        self.changed.notify_all();
+        if let Some(task) = task {
+            task.wake();
+        }
+    }
+
     /// Marks the start of poll `poll`; returns the timeline slot of its event.
     pub(crate) fn begin_poll(&self, poll: u64) -> Option<usize> {
         let mut st = self.state();
         st.current = poll;
+        st.all_dropped = false;
         st.polling = true;
         st.poller = current_thread_name();
         st.woken = false;
@@ -145,7 +189,6 @@ impl Recorder {
             },
         );
         drop(st);
-        self.changed.notify_all(); // the watchdog times each poll
         slot
     }
 
@@ -157,9 +200,11 @@ impl Recorder {
         waker_cloned: bool,
         took: Duration,
     ) {
+        let ended = self.elapsed();
         let mut st = self.state();
         st.polling = false;
         st.poll_started = None;
+        st.poll_ended_at = ended;
         let outcome = if ready {
             PollOutcome::Ready
         } else {
@@ -178,13 +223,17 @@ impl Recorder {
         }
     }
 
-    /// Sync mode: waits up to `grace` for a useful wake. True if one came.
+    /// Sync mode: waits up to `grace` for a useful wake. True if one came; false when the grace
+    /// ran out or every clone of the newest waker was dropped first.
     pub(crate) fn wait_for_wake(&self, grace: Duration) -> bool {
         let deadline = Instant::now() + grace;
         let mut st = self.state();
         loop {
             if st.woken {
                 return true;
+            }
+            if st.all_dropped {
+                return false;
             }
             let now = Instant::now();
             if now >= deadline {
@@ -216,7 +265,7 @@ impl Recorder {
         if !st.woken {
             st.deadline = Some(Instant::now() + grace);
             drop(st);
-            self.changed.notify_all();
+            self.watchdog.notify_all();
         }
     }
 
@@ -228,6 +277,7 @@ impl Recorder {
         drop(st);
         drop(task); // outside the lock: dropping a waker may run foreign code
         self.changed.notify_all();
+        self.watchdog.notify_all();
     }
 
     /// The watchdog's loop. Sleeps until one of two alarms is due:
@@ -237,7 +287,11 @@ impl Recorder {
     /// - any mode: a single poll has been running for `hang_after` without
     ///   returning: call `on_hang` once for that poll (the driving thread is
     ///   stuck inside `poll`, so nobody else can say it).
+    ///
+    /// A new poll does not wake it (see [`Recorder::watchdog`]); it looks every quarter of
+    /// `hang_after` instead, so a hang is reported between `hang_after` and 1.25 times that.
     pub(crate) fn watch(&self, hang_after: Duration, on_hang: impl Fn(u64, Duration)) {
+        let look_every = hang_after / 4;
         let mut st = self.state();
         loop {
             if st.finished {
@@ -268,9 +322,9 @@ impl Recorder {
                 continue;
             }
             let next = [st.deadline, hang_alarm].into_iter().flatten().min();
-            let wait = next.map_or(Duration::from_secs(3600), |t| t - now);
+            let wait = next.map_or(look_every, |t| (t - now).min(look_every));
             st = self
-                .changed
+                .watchdog
                 .wait_timeout(st, wait)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
@@ -288,7 +342,9 @@ pub(crate) struct PollWaker {
 }
 
 impl PollWaker {
+    /// A waker for poll `poll`; the caller turns it into the harness's handle (counted live).
     pub(crate) fn new(recorder: Arc<Recorder>, poll: u64) -> Arc<Self> {
+        recorder.live_wakers.fetch_add(1, Ordering::SeqCst);
         Arc::new(Self {
             recorder,
             poll,
@@ -314,8 +370,10 @@ impl WakeHooks for PollWaker {
     }
     fn on_clone(&self) {
         self.clones.fetch_add(1, Ordering::SeqCst);
+        self.recorder.live_wakers.fetch_add(1, Ordering::SeqCst);
     }
     fn on_drop(&self) {
         self.drops.fetch_add(1, Ordering::SeqCst);
+        self.recorder.on_waker_dropped();
     }
 }

@@ -132,6 +132,19 @@ impl Exercise {
     }
 }
 
+/// The three shapes of the course `export` can leave behind. The tool shows only the verbs an
+/// edition can run, so a learner's `--help` never offers something that answers "not here".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// The authors' repository: solutions, hidden tests, mistakes; every verb.
+    Instructor,
+    /// `export --with-solutions`: the student edition plus the reference solutions, which
+    /// `solution` reveals once an exercise passes.
+    SelfPaced,
+    /// `export`: exercises, visible tests and lesson text only.
+    Student,
+}
+
 impl Course {
     /// Finds the course from the current directory (or [`ROOT_ENV`]).
     pub fn locate() -> Result<Course> {
@@ -222,6 +235,18 @@ impl Course {
                 }
             }
             _ => self.root.join("target"),
+        }
+    }
+
+    /// Which edition of the course this is, read off what its lessons carry (see [`Edition`]).
+    pub fn edition(&self) -> Edition {
+        let any = |name: &str| self.lesson_dirs.iter().any(|d| d.join(name).is_dir());
+        if any("grading") || any("mistakes") {
+            Edition::Instructor
+        } else if any("solutions") {
+            Edition::SelfPaced
+        } else {
+            Edition::Student
         }
     }
 

@@ -1,21 +1,32 @@
-//! `cargo xtask autograder gradescope|classroom LESSON`: grading on platforms built for scale.
+//! `cargo xtask autograder gradescope|classroom50|prairielearn|actions-feedback LESSON`:
+//! grading on the platforms instructors use in 2026.
 //!
 //! Why this file exists: an instructor with 300 students does not want to collect folders by
-//! hand. Two platforms run graders for them:
+//! hand. Platforms run graders for them; each wants a different package, and every package
+//! here runs the *same* `grade` pipeline — policy, sandbox, secret verdict token, hidden tests
+//! — and hands back a view of the same graded result ([`crate::instructor::grade::formats`]):
 //!
 //! * **Gradescope** runs an "autograder" zip: `setup.sh` once per assignment (we install a Rust
 //!   toolchain and bubblewrap, build this tool and warm the dependency cache), then
-//!   `run_autograder` per submission. Ours grades `/autograder/submission` with the very same
-//!   `grade` pipeline — policy, sandbox, secret verdict token, hidden tests — and copies the
-//!   student's `results.json` (already in Gradescope's schema) to `/autograder/results/`.
-//!   The zip carries the instructor edition minus `solutions/` and `mistakes/`: hidden tests are
-//!   needed to grade, reference solutions are not.
-//! * **GitHub Classroom** runs a workflow in each student's repository. We write
-//!   `.github/workflows/classroom.yml` with one `autograding-command-grader` step per exercise
-//!   (`cargo xtask check LESSON EXERCISE`, worth that exercise's points) and the reporter step.
-//!   That runs in the *student's* repository, on the student edition: visible tests only, and a
-//!   student who edits the tests or the workflow can fake it. It is feedback at scale, not a
-//!   grade to trust; use `grade` or Gradescope for marks that count.
+//!   `run_autograder` per submission, which grades `/autograder/submission` and copies the
+//!   student's `results.json` (Gradescope's schema) to `/autograder/results/`.
+//! * **Classroom 50** (foundation50/classroom50) runs a per-assignment `autograder.py` in the
+//!   student's repository checkout. Ours copies the checkout into a one-student submissions
+//!   folder, runs `grade --format classroom50`, and leaves `result.json`
+//!   (`classroom50/result/v1`, with the runner's `CLASSROOM`, `ASSIGNMENT`, `SUBMISSION_TAG`,
+//!   `COMMIT_URL`, `RELEASE_URL`, `REVIEW_URL`), `release-body.md` (the feedback) and
+//!   `status=` / `summary=` in `$GITHUB_OUTPUT`; it exits 0 whenever grading ran.
+//! * **PrairieLearn** external grading runs a Docker image: our `Dockerfile` bakes the course
+//!   (no solutions, no mistakes), a built grader and a warm dependency cache into it (graders
+//!   run without network), and `run.sh` grades `/grade/student` into
+//!   `/grade/results/results.json` (`gradable`, `score` 0–1, `message`, `tests`).
+//! * **GitHub Actions feedback** (`actions-feedback`) replaces the retired GitHub Classroom
+//!   workflow: a plain workflow that runs `cargo xtask check` per exercise on every push. It
+//!   runs in the student's repository on the student edition, so it is feedback, never a grade.
+//!
+//! Gradescope and PrairieLearn run the grader on the platform's machines, out of the student's
+//! reach; Classroom 50 runs it in the student's own repository, where a determined student can
+//! change what runs (the README's "What we cannot stop" says so plainly).
 //!
 //! The zip is written by a tiny stored (uncompressed) zip writer below rather than a new
 //! dependency: the archive is a few hundred kilobytes of text, compression buys nothing.
@@ -45,8 +56,24 @@ pub enum Platform {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Write .github/workflows/classroom.yml (GitHub Classroom autograding) for a lesson.
-    Classroom {
+    /// Write a Classroom 50 per-assignment autograder (autograder.py + the course) for a lesson.
+    Classroom50 {
+        /// Lesson: `lesson-02`, `02` or `2`.
+        lesson: String,
+        /// The folder to write (its contents become `autograders/<slug>/`).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write a PrairieLearn external grader (Dockerfile + run.sh + the course) for a lesson.
+    Prairielearn {
+        /// Lesson: `lesson-02`, `02` or `2`.
+        lesson: String,
+        /// The folder to write (build the image from it).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write .github/workflows/feedback.yml: visible-test feedback on every push (not a grade).
+    ActionsFeedback {
         /// Lesson: `lesson-02`, `02` or `2`.
         lesson: String,
     },
@@ -56,17 +83,107 @@ pub enum Platform {
 pub fn run(args: Args) -> Result<Outcome> {
     match args.platform {
         Platform::Gradescope { lesson, out } => gradescope(&lesson, &out),
-        Platform::Classroom { lesson } => classroom(&lesson),
+        Platform::Classroom50 { lesson, out } => classroom50(&lesson, &out),
+        Platform::Prairielearn { lesson, out } => prairielearn(&lesson, &out),
+        Platform::ActionsFeedback { lesson } => actions_feedback(&lesson),
     }
+}
+
+/// The instructor-edition lesson, or the one-line error every grading verb gives.
+fn instructor_lesson(course: &Course, lesson: &str) -> Result<Lesson> {
+    let lesson = course.lesson(lesson)?;
+    if !grade::is_instructor_edition(&lesson) {
+        return Err(grade::needs_instructor_edition(&lesson));
+    }
+    Ok(lesson)
+}
+
+/// Writes `entries` (paths relative to `dir`) into a fresh `dir/course` and the rest of `dir`.
+fn write_folder(dir: &Path, entries: &[(String, Vec<u8>, u32)]) -> Result<()> {
+    let _ = std::fs::remove_dir_all(dir.join("course"));
+    for (name, bytes, mode) in entries {
+        let path = dir.join(name);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p)
+                .map_err(|e| UserError::io(format!("cannot create {}", p.display()), e))?;
+        }
+        std::fs::write(&path, bytes)
+            .map_err(|e| UserError::io(format!("cannot write {}", path.display()), e))?;
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(*mode));
+    }
+    Ok(())
+}
+
+/// `cargo xtask autograder classroom50 LESSON --out DIR`.
+fn classroom50(lesson: &str, out: &Path) -> Result<Outcome> {
+    let course = Course::locate()?;
+    let lesson = instructor_lesson(&course, lesson)?;
+    let mut entries = course_entries(&course, &lesson)?;
+    entries.push((
+        "autograder.py".into(),
+        CLASSROOM50_AUTOGRADER
+            .replace("@LESSON@", &lesson.name)
+            .into_bytes(),
+        0o755,
+    ));
+    write_folder(out, &entries)?;
+    println!(
+        "Classroom 50 autograder for {} written to {} ({} files). Copy the folder's contents to \
+         <classroom>/autograders/<assignment>/ in your classroom50 repository, and give the \
+         assignment a runtime with a Rust toolchain.",
+        lesson.name,
+        out.display(),
+        entries.len()
+    );
+    Ok(Outcome::Success)
+}
+
+/// `cargo xtask autograder prairielearn LESSON --out DIR`.
+fn prairielearn(lesson: &str, out: &Path) -> Result<Outcome> {
+    let course = Course::locate()?;
+    let lesson = instructor_lesson(&course, lesson)?;
+    let mut entries = course_entries(&course, &lesson)?;
+    entries.push((
+        "Dockerfile".into(),
+        PRAIRIELEARN_DOCKERFILE
+            .replace("@TOOLCHAIN@", &toolchain())
+            .replace("@LESSON@", &lesson.name)
+            .into_bytes(),
+        0o644,
+    ));
+    entries.push((
+        "run.sh".into(),
+        PRAIRIELEARN_RUN
+            .replace("@LESSON@", &lesson.name)
+            .into_bytes(),
+        0o755,
+    ));
+    entries.push((
+        "info.json.example".into(),
+        PRAIRIELEARN_INFO
+            .replace("@LESSON@", &lesson.name)
+            .into_bytes(),
+        0o644,
+    ));
+    write_folder(out, &entries)?;
+    println!(
+        "PrairieLearn grader for {} written to {} ({} files). Build and push the image \
+         (`docker build -t YOU/gears-{} {}`), then copy info.json.example's \
+         externalGradingOptions into the question's info.json.",
+        lesson.name,
+        out.display(),
+        entries.len(),
+        lesson.name,
+        out.display()
+    );
+    Ok(Outcome::Success)
 }
 
 /// `cargo xtask autograder gradescope LESSON --out FILE.zip`.
 fn gradescope(lesson: &str, out: &Path) -> Result<Outcome> {
     let course = Course::locate()?;
-    let lesson = course.lesson(lesson)?;
-    if !grade::is_instructor_edition(&lesson) {
-        return Err(grade::needs_instructor_edition(&lesson));
-    }
+    let lesson = instructor_lesson(&course, lesson)?;
     let entries = gradescope_entries(&course, &lesson)?;
     let n = entries.len();
     let bytes = zip_stored(&entries);
@@ -86,12 +203,12 @@ fn gradescope(lesson: &str, out: &Path) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// `cargo xtask autograder classroom LESSON`.
-fn classroom(lesson: &str) -> Result<Outcome> {
+/// `cargo xtask autograder actions-feedback LESSON`.
+fn actions_feedback(lesson: &str) -> Result<Outcome> {
     let course = Course::locate()?;
     let lesson = course.lesson(lesson)?;
-    let path = course.root.join(".github/workflows/classroom.yml");
-    let yaml = classroom_workflow(&lesson);
+    let path = course.root.join(".github/workflows/feedback.yml");
+    let yaml = feedback_workflow(&lesson);
     if let Some(p) = path.parent() {
         std::fs::create_dir_all(p)
             .map_err(|e| UserError::io(format!("cannot create {}", p.display()), e))?;
@@ -99,12 +216,12 @@ fn classroom(lesson: &str) -> Result<Outcome> {
     std::fs::write(&path, yaml)
         .map_err(|e| UserError::io(format!("cannot write {}", path.display()), e))?;
     println!(
-        "GitHub Classroom workflow for {} written to {} ({} exercises, {} points). Commit it to the \
-         assignment's template repository (the student edition).",
+        "GitHub Actions feedback workflow for {} written to {} ({} exercises). Commit it to the \
+         student edition's template repository: every push shows the visible tests' verdicts. \
+         It is feedback, not a grade.",
         lesson.name,
         path.display(),
-        lesson.exercises.len(),
-        lesson.exercises.iter().map(|e| e.points).sum::<u32>()
+        lesson.exercises.len()
     );
     Ok(Outcome::Success)
 }
@@ -129,6 +246,15 @@ fn gradescope_entries(course: &Course, lesson: &Lesson) -> Result<Vec<(String, V
     let run = RUN_AUTOGRADER.replace("@LESSON@", &lesson.name);
     entries.push(("setup.sh".into(), setup.into_bytes(), 0o755));
     entries.push(("run_autograder".into(), run.into_bytes(), 0o755));
+    entries.extend(course_entries(course, lesson)?);
+    Ok(entries)
+}
+
+/// The course as every grader package carries it, under `course/`: the instructor edition
+/// without reference solutions and mistakes (hidden tests are needed to grade, solutions are
+/// not), and without CI files.
+fn course_entries(course: &Course, _lesson: &Lesson) -> Result<Vec<(String, Vec<u8>, u32)>> {
+    let mut entries: Vec<(String, Vec<u8>, u32)> = Vec::new();
     for rel in export::course_files(&course.root)? {
         let is_private_spoiler = export::is_spoiler(&rel)
             && rel
@@ -195,44 +321,176 @@ else
 fi
 "#;
 
-/// The GitHub Classroom workflow for one lesson.
-pub fn classroom_workflow(lesson: &Lesson) -> String {
-    let mut y = String::new();
-    y.push_str(&format!(
-        "# GitHub Classroom autograding for {} (generated by `cargo xtask autograder classroom`).\n\
-         # One step per exercise, worth its points in lesson.toml; visible tests only.\n\
-         name: Autograding Tests\n\
-         'on':\n  - push\n  - repository_dispatch\n\
-         permissions:\n  checks: write\n  actions: read\n  contents: read\n\
-         jobs:\n  run-autograding-tests:\n    runs-on: ubuntu-latest\n\
-         \x20   if: github.actor != 'github-classroom[bot]'\n    steps:\n\
+const CLASSROOM50_AUTOGRADER: &str = r#"#!/usr/bin/env python3
+"""Classroom 50 autograder for Async Gears @LESSON@.
+
+Generated by `cargo xtask autograder classroom50`; the `course/` folder next to this file is
+the course it grades with (hidden tests included, reference solutions left out).
+
+The Classroom 50 runner starts this once per submission, in the student's repository
+checkout. It copies the checkout into a one-student submissions folder, grades it with the
+course's own grader (`cargo xtask grade @LESSON@ --format classroom50`: source policy, sandbox,
+hidden tests), and hands the result back the way the runner reads it:
+
+  result.json      classroom50/result/v1, written by the grader
+  release-body.md  the student's feedback
+  $GITHUB_OUTPUT   status=success|failure|error and summary=<one line>
+
+It exits 0 whenever grading ran, whatever the score, and 2 when it could not grade at all.
+This runs in the student's own repository: read "What we cannot stop" in the course README.
+"""
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+
+LESSON = "@LESSON@"
+HERE = pathlib.Path(__file__).resolve().parent
+COURSE = pathlib.Path(os.environ.get("GEARS_COURSE") or HERE / "course")
+GRADE_TIMEOUT_SECS = 45 * 60
+
+
+def output(key, value):
+    """Appends key=value to $GITHUB_OUTPUT (one line: newlines would start a new key)."""
+    path = os.environ.get("GITHUB_OUTPUT")
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(key + "=" + " ".join(str(value).split()) + "\n")
+
+
+def grader():
+    """The grader binary: $GEARS_XTASK, or the course's xtask built now."""
+    given = os.environ.get("GEARS_XTASK")
+    if given:
+        return given
+    subprocess.run(["cargo", "build", "--quiet", "-p", "xtask"], cwd=COURSE, check=True)
+    target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR") or COURSE / "target")
+    return str(target / "debug" / "xtask")
+
+
+def infrastructure_failure(why):
+    print("[INFRASTRUCTURE] the grader could not grade this submission: " + why, file=sys.stderr)
+    output("status", "error")
+    output("summary", "the grader could not run: " + why[:200])
+    return 2
+
+
+def main():
+    repo = pathlib.Path.cwd()
+    work = pathlib.Path(tempfile.mkdtemp(prefix="gears-classroom50-"))
+    # `grade` wants one folder per student. Copy (links stay links; the grader refuses any
+    # that lead out of the submission) and leave out what is not the student's work.
+    skip = shutil.ignore_patterns(".git", "target", "result.json", "release-body.md")
+    shutil.copytree(repo, work / "subs" / "submission", ignore=skip, symlinks=True)
+    env = dict(os.environ, GEARS_COURSE_ROOT=str(COURSE))
+    try:
+        run = subprocess.run(
+            [grader(), "grade", LESSON, "--submissions", str(work / "subs"),
+             "--out", str(work / "out"), "--format", "classroom50"],
+            cwd=COURSE, env=env, capture_output=True, text=True, timeout=GRADE_TIMEOUT_SECS,
+        )
+    except (OSError, subprocess.SubprocessError) as e:
+        return infrastructure_failure(str(e))
+    graded = work / "out" / "submission"
+    if run.returncode != 0 or not (graded / "result.json").is_file():
+        tail = " / ".join((run.stderr or run.stdout).strip().splitlines()[-3:])
+        return infrastructure_failure(tail or "exit code %d" % run.returncode)
+    shutil.copyfile(graded / "result.json", repo / "result.json")
+    shutil.copyfile(graded / "feedback.md", repo / "release-body.md")
+    result = json.loads((graded / "result.json").read_text(encoding="utf-8"))
+    summary = (graded / "summary.txt").read_text(encoding="utf-8").strip()
+    full = result["score"] >= result["max-score"]
+    output("status", "success" if full else "failure")
+    output("summary", summary)
+    print("autograder: " + summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+"#;
+
+const PRAIRIELEARN_DOCKERFILE: &str = r#"# PrairieLearn external-grading image for Async Gears @LESSON@.
+# Generated by `cargo xtask autograder prairielearn`. Build it where there is network:
+#   docker build -t YOU/gears-@LESSON@ .
+# and push it to Docker Hub; PrairieLearn runs graders without network, so the grader and
+# every dependency are built into the image here.
+FROM rust:@TOOLCHAIN@-slim-bookworm
+RUN apt-get update -q \
+ && apt-get install -y -q --no-install-recommends bubblewrap ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+COPY course /gears/course
+WORKDIR /gears/course
+RUN cargo build -p xtask && cargo test -p @LESSON@ --no-run && cargo fetch
+COPY run.sh /gears/run.sh
+RUN chmod 0755 /gears/run.sh
+"#;
+
+const PRAIRIELEARN_RUN: &str = r#"#!/usr/bin/env bash
+# PrairieLearn external grader for Async Gears @LESSON@ (generated by
+# `cargo xtask autograder prairielearn`). PrairieLearn mounts the job at /grade: the
+# submission in /grade/student, the result goes to /grade/results/results.json.
+# GEARS_PL_ROOT, GEARS_COURSE and GEARS_XTASK override the paths (for testing the script).
+set -uo pipefail
+grade_root="${GEARS_PL_ROOT:-/grade}"
+course="${GEARS_COURSE:-/gears/course}"
+xtask="${GEARS_XTASK:-$course/target/debug/xtask}"
+results="$grade_root/results/results.json"
+mkdir -p "$grade_root/results"
+work=$(mktemp -d "${TMPDIR:-/tmp}/gears-pl-XXXXXX")
+mkdir -p "$work/subs"
+# `grade` wants one folder per student: copy (never follow links) the submission into one.
+cp -R -P "$grade_root/student" "$work/subs/submission"
+if (cd "$course" && GEARS_COURSE_ROOT="$course" "$xtask" grade @LESSON@ \
+      --submissions "$work/subs" --out "$work/out" --format prairielearn) > "$work/log" 2>&1 \
+   && [ -f "$work/out/submission/prairielearn.json" ]; then
+  cp "$work/out/submission/prairielearn.json" "$results"
+else
+  msg=$(tail -n 5 "$work/log" | tr '\n\t' '  ' | tr -d '\000-\037' | sed 's/\\/\\\\/g; s/"/\\"/g')
+  printf '{"gradable": false, "score": 0, "message": "The grader could not grade this submission: %s", "tests": []}\n' \
+    "$msg" > "$results"
+fi
+rm -rf "$work"
+exit 0
+"#;
+
+const PRAIRIELEARN_INFO: &str = r#"{
+  "externalGradingOptions": {
+    "enabled": true,
+    "image": "YOU/gears-@LESSON@",
+    "entrypoint": "/gears/run.sh",
+    "timeout": 600
+  }
+}
+"#;
+
+/// The plain GitHub Actions feedback workflow for one lesson: one step per exercise, each
+/// running that exercise's visible tests; every step runs even when an earlier one fails.
+pub fn feedback_workflow(lesson: &Lesson) -> String {
+    let mut y = format!(
+        "# Feedback for {lesson} on every push (generated by `cargo xtask autograder actions-feedback`).\n\
+         # Visible tests only, in the student's own repository: feedback, not a grade. Grade with\n\
+         # `cargo xtask grade`, Gradescope or PrairieLearn.\n\
+         name: Feedback\n\
+         'on':\n  - push\n  - workflow_dispatch\n\
+         permissions:\n  contents: read\n\
+         jobs:\n  feedback:\n    runs-on: ubuntu-latest\n    steps:\n\
          \x20     - name: Checkout code\n        uses: actions/checkout@v4\n",
-        lesson.name
-    ));
-    let mut ids = Vec::new();
+        lesson = lesson.name
+    );
     for (i, ex) in lesson.exercises.iter().enumerate() {
-        let step_id = ex.id.replace('_', "-");
         let minutes = ex.timeout().as_secs().div_ceil(60).max(1) + if i == 0 { 10 } else { 2 };
         y.push_str(&format!(
-            "      - name: {id}\n        id: {step_id}\n        uses: classroom-resources/autograding-command-grader@v1\n        with:\n          test-name: \"{id}: {title}\"\n          setup-command: \"\"\n          command: cargo xtask check {lesson} {id}\n          timeout: {minutes}\n          max-score: {points}\n",
+            "      - name: \"{id}: {title}\"\n        if: ${{{{ !cancelled() }}}}\n        timeout-minutes: {minutes}\n        run: cargo xtask check {lesson} {id}\n",
             id = ex.id,
             title = ex.title.replace('"', "'"),
             lesson = lesson.name,
-            points = ex.points,
-        ));
-        ids.push(step_id);
-    }
-    y.push_str("      - name: Autograding Reporter\n        uses: classroom-resources/autograding-grading-reporter@v1\n        env:\n");
-    for id in &ids {
-        y.push_str(&format!(
-            "          {}_RESULTS: \"${{{{steps.{id}.outputs.result}}}}\"\n",
-            id.to_uppercase()
         ));
     }
-    y.push_str(&format!(
-        "        with:\n          runners: {}\n",
-        ids.join(",")
-    ));
     y
 }
 
@@ -361,13 +619,22 @@ mod tests {
     }
 
     #[test]
-    fn classroom_has_one_step_per_exercise() {
+    fn feedback_workflow_has_one_step_per_exercise_and_no_classroom_actions() {
         let lesson = crate::course::test_lesson("lesson-02", &["e01_ratchet", "e02_bell"]);
-        let y = classroom_workflow(&lesson);
-        assert_eq!(y.matches("autograding-command-grader@v1").count(), 2);
-        assert!(y.contains("command: cargo xtask check lesson-02 e02_bell"));
-        assert!(y.contains("E01-RATCHET_RESULTS: \"${{steps.e01-ratchet.outputs.result}}\""));
-        assert!(y.contains("runners: e01-ratchet,e02-bell"));
-        assert!(y.contains("max-score: 10"));
+        let y = feedback_workflow(&lesson);
+        assert_eq!(
+            y.matches("run: cargo xtask check lesson-02 ").count(),
+            2,
+            "{y}"
+        );
+        assert!(
+            y.contains("run: cargo xtask check lesson-02 e02_bell"),
+            "{y}"
+        );
+        assert!(y.contains("if: ${{ !cancelled() }}"), "{y}");
+        assert!(
+            !y.contains("classroom-resources") && !y.contains("autograding"),
+            "the retired GitHub Classroom actions must not appear: {y}"
+        );
     }
 }

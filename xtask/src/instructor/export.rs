@@ -1,4 +1,4 @@
-//! `cargo xtask export --out DIR [--force]`: the student edition of the course.
+//! `cargo xtask export --out DIR [--force] [--with-solutions]`: the student edition of the course.
 //!
 //! Why this file exists: the instructor's repository holds what students must not see —
 //! reference solutions (`solutions/`), hidden grading tests (`grading/`) and the known-wrong
@@ -11,6 +11,15 @@
 //! exclude) when the course is a git checkout, otherwise every file; never `target/` or `.git/`.
 //! The instructor's CI (`.ci/`), the grading benchmark and the author's `first-messages.sh`
 //! (it reads `mistakes/`) are left out too.
+//!
+//! The edition speaks for itself: its `README.md` is written here ([`student_readme`]) from the
+//! course README's "For learners" part, so it lists only verbs that work there, and the tool's
+//! `--help` hides the rest (it reads the edition off the lesson folders, `Course::edition`).
+//!
+//! `--with-solutions` is for self-paced cohorts: it keeps `solutions/` and the `solution`
+//! wiring, so `cargo xtask solution` reveals each reference solution once its exercise passes,
+//! as in the instructor edition. That is a convenience, not a secret — the files are right
+//! there — and the README says so. Hidden tests and mistakes stay out either way.
 //!
 //! After writing, [`leak_check`] compares the export with the instructor's spoiler files: no
 //! exported file may equal a spoiler file, and no *non-trivial* line (20 or more non-blank
@@ -31,6 +40,7 @@ pub const SPOILER_DIRS: &[&str] = &["solutions", "grading", "mistakes"];
 const INSTRUCTOR_ONLY: &[&str] = &[
     ".ci",
     "scripts/bench-grade.sh",
+    "scripts/first-hour.sh",
     // Reads every mistakes/ variant, which the student edition does not have.
     "scripts/first-messages.sh",
 ];
@@ -47,18 +57,31 @@ pub struct Args {
     /// Replace the folder's contents if it is not empty.
     #[arg(long)]
     pub force: bool,
+    /// Keep the reference solutions (self-paced cohorts): `cargo xtask solution` shows each one
+    /// once its exercise passes. A convenience, not a secret.
+    #[arg(long)]
+    pub with_solutions: bool,
 }
 
 /// The `export` verb: writes the student edition, then runs the leak check on it.
 pub fn run(args: Args) -> Result<Outcome> {
-    let Args { out, force } = args;
+    let Args {
+        out,
+        force,
+        with_solutions,
+    } = args;
     let out = out.as_path();
     let course = Course::locate()?;
-    let summary = export(&course, out, force)?;
+    let summary = export(&course, out, force, with_solutions)?;
     println!(
-        "student edition written to {} ({} files; left out: solutions, hidden tests, mistakes)",
+        "student edition written to {} ({} files; left out: {})",
         out.display(),
-        summary.files
+        summary.files,
+        if with_solutions {
+            "hidden tests, mistakes; the solutions are in, shown once an exercise passes"
+        } else {
+            "solutions, hidden tests, mistakes"
+        }
     );
     if summary.leaks.is_empty() {
         println!("leak check: no file or line of the instructor's spoilers is in it");
@@ -84,15 +107,21 @@ pub struct ExportSummary {
     pub leaks: Vec<String>,
 }
 
-/// Writes the student edition of `course` into `out`.
-pub fn export(course: &Course, out: &Path, force: bool) -> Result<ExportSummary> {
+/// Writes the student edition of `course` into `out` (with the reference solutions when
+/// `with_solutions`).
+pub fn export(
+    course: &Course,
+    out: &Path,
+    force: bool,
+    with_solutions: bool,
+) -> Result<ExportSummary> {
     let out = std::path::absolute(out)
         .map_err(|e| UserError::io("cannot read the current directory", e))?;
     check_destination(course, &out, force)?;
     let files = course_files(&course.root)?;
     let mut written = 0;
     for rel in &files {
-        if !is_exported(rel) {
+        if !is_exported(rel, with_solutions) {
             continue;
         }
         let src = course.root.join(rel);
@@ -104,7 +133,11 @@ pub fn export(course: &Course, out: &Path, force: bool) -> Result<ExportSummary>
         }
         let bytes = std::fs::read(&src)
             .map_err(|e| UserError::io(format!("cannot read {}", src.display()), e))?;
-        let bytes = transform(rel, bytes)?;
+        let bytes = if rel == Path::new("README.md") {
+            student_readme(&String::from_utf8_lossy(&bytes), with_solutions).into_bytes()
+        } else {
+            transform(rel, bytes, with_solutions)?
+        };
         let dest = out.join(rel);
         if let Some(p) = dest.parent() {
             std::fs::create_dir_all(p)
@@ -122,7 +155,12 @@ pub fn export(course: &Course, out: &Path, force: bool) -> Result<ExportSummary>
         }
         written += 1;
     }
-    let leaks = leak_check(&course.root, &out)?;
+    let spoilers: &[&str] = if with_solutions {
+        &SPOILER_DIRS[1..]
+    } else {
+        SPOILER_DIRS
+    };
+    let leaks = leak_check(&course.root, &out, spoilers)?;
     Ok(ExportSummary {
         files: written,
         leaks,
@@ -215,6 +253,11 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
 
 /// True when `rel` is a spoiler: inside `lesson-NN/{solutions,grading,mistakes}/`.
 pub fn is_spoiler(rel: &Path) -> bool {
+    is_spoiler_of(rel, SPOILER_DIRS)
+}
+
+/// True when `rel` is inside `lesson-NN/<one of spoilers>/`.
+fn is_spoiler_of(rel: &Path, spoilers: &[&str]) -> bool {
     let parts: Vec<&std::ffi::OsStr> = rel
         .components()
         .filter_map(|c| match c {
@@ -224,18 +267,24 @@ pub fn is_spoiler(rel: &Path) -> bool {
         .collect();
     parts.len() >= 3
         && lesson_number(Path::new(parts[0])).is_some()
-        && SPOILER_DIRS.iter().any(|d| parts[1] == *d)
+        && spoilers.iter().any(|d| parts[1] == *d)
 }
 
-fn is_exported(rel: &Path) -> bool {
-    if is_spoiler(rel) {
+fn is_exported(rel: &Path, with_solutions: bool) -> bool {
+    let spoilers: &[&str] = if with_solutions {
+        &SPOILER_DIRS[1..]
+    } else {
+        SPOILER_DIRS
+    };
+    if is_spoiler_of(rel, spoilers) {
         return false;
     }
     !INSTRUCTOR_ONLY.iter().any(|x| rel.starts_with(x))
 }
 
-/// Removes the instructor-only wiring from a lesson's `Cargo.toml` and `src/lib.rs`.
-fn transform(rel: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
+/// Removes the instructor-only wiring from a lesson's `Cargo.toml` and `src/lib.rs` (with
+/// solutions, only the hidden test target goes).
+fn transform(rel: &Path, bytes: Vec<u8>, with_solutions: bool) -> Result<Vec<u8>> {
     let mut parts = rel.components();
     let in_lesson = parts
         .next()
@@ -246,7 +295,7 @@ fn transform(rel: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
     let rest: PathBuf = parts.collect();
     let text = String::from_utf8_lossy(&bytes).into_owned();
     if rest == Path::new("Cargo.toml") {
-        let out = strip_manifest(&text);
+        let out = strip_manifest(&text, with_solutions);
         // The result must still be a manifest, and must have lost what we meant to remove.
         let parsed: toml::Table = toml::from_str(&out).map_err(|e| {
             UserError::new(
@@ -258,7 +307,7 @@ fn transform(rel: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
             .get("features")
             .and_then(|f| f.get("solution"))
             .is_some();
-        if has_solution {
+        if has_solution != with_solutions {
             return Err(UserError::new(
                 format!("{}: could not remove the `solution` feature", rel.display()),
                 "write it as a plain `solution = []` line under [features]",
@@ -266,7 +315,7 @@ fn transform(rel: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
         }
         return Ok(out.into_bytes());
     }
-    if rest == Path::new("src/lib.rs") {
+    if rest == Path::new("src/lib.rs") && !with_solutions {
         return Ok(strip_lib(&text).into_bytes());
     }
     Ok(bytes)
@@ -275,7 +324,8 @@ fn transform(rel: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
 /// Drops the `solution` feature (and `[features]` if it is left empty) and every `[[test]]`
 /// whose path is under `grading/`, keeping all other text (and comments) as they are.
 /// Comment lines directly above a dropped section go with it.
-pub fn strip_manifest(text: &str) -> String {
+/// With `keep_solution` (an export with solutions) the `solution` feature stays.
+pub fn strip_manifest(text: &str, keep_solution: bool) -> String {
     // Split into sections: (leading comment lines, header line, body lines).
     struct Section<'a> {
         lead: Vec<&'a str>,
@@ -316,7 +366,7 @@ pub fn strip_manifest(text: &str) -> String {
         {
             continue;
         }
-        if header == "[features]" {
+        if header == "[features]" && !keep_solution {
             s.body.retain(|l| {
                 let key = l.trim().split('=').next().unwrap_or("").trim();
                 key != "solution"
@@ -378,8 +428,14 @@ fn normalise(line: &str) -> Option<String> {
     (significant >= MIN_LEAK_CHARS).then_some(squeezed)
 }
 
-/// Compares an export with the course's spoilers; returns one line per finding.
-pub fn leak_check(course_root: &Path, export_root: &Path) -> Result<Vec<String>> {
+/// Compares an export with the course's spoilers (the lesson folders named in `spoilers`, e.g.
+/// [`SPOILER_DIRS`]); returns one line per finding.
+pub fn leak_check(
+    course_root: &Path,
+    export_root: &Path,
+    spoilers: &[&str],
+) -> Result<Vec<String>> {
+    let is_spoiler = |rel: &Path| is_spoiler_of(rel, spoilers);
     let files = course_files(course_root)?;
     let mut spoiler_lines: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut public_lines: BTreeSet<String> = BTreeSet::new();
@@ -439,19 +495,80 @@ pub fn leak_check(course_root: &Path, export_root: &Path) -> Result<Vec<String>>
     Ok(leaks)
 }
 
+/// The student edition's README: the course README's opening and its "For learners" part, with
+/// what does not work in this edition taken out (the author's `verify` line; `solution` unless
+/// the solutions came along), and a word on what this edition is.
+pub fn student_readme(course_readme: &str, with_solutions: bool) -> String {
+    let mut out = String::new();
+    for line in course_readme.lines() {
+        if line.starts_with("## ") && !line.starts_with("## For learners") {
+            break;
+        }
+        if line.contains("cargo xtask verify") {
+            continue;
+        }
+        if !with_solutions && line.contains("cargo xtask solution") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+        if line.starts_with("# ") {
+            out.push_str(if with_solutions {
+                "\n*Self-paced edition: the exercises, their visible tests and the reference \
+                 solutions. `cargo xtask solution` shows a solution once your exercise passes — \
+                 a convenience to keep you honest, not a secret: the files are in `solutions/`.*\n"
+            } else {
+                "\n*Student edition: the exercises and their visible tests. Your instructor has \
+                 the reference solutions and grades with tests of their own.*\n"
+            });
+        }
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn student_readme_lists_only_what_works_there() {
+        let readme = "# Course\n\nintro\n\n```sh\ncargo xtask          # start\ncargo xtask verify   # authors\n```\n\n## For learners\n\n| `cargo xtask check 02` | a |\n| `cargo xtask solution 02 e03` | b |\n\n## For instructors\n\n`cargo xtask grade`\n";
+        let plain = student_readme(readme, false);
+        assert!(
+            plain.contains("cargo xtask check 02") && plain.contains("Student edition"),
+            "the learner's part and a word on the edition stay:\n{plain}"
+        );
+        for gone in [
+            "verify",
+            "solution 02",
+            "For instructors",
+            "cargo xtask grade",
+        ] {
+            assert!(
+                !plain.contains(gone),
+                "the student edition's README must not offer `{gone}`, which does not work there:\n{plain}"
+            );
+        }
+        let self_paced = student_readme(readme, true);
+        assert!(
+            self_paced.contains("cargo xtask solution 02 e03")
+                && self_paced.contains("not a secret"),
+            "with solutions, `solution` is listed and the README says it is a convenience:\n{self_paced}"
+        );
+    }
+
+    #[test]
     fn manifest_loses_solution_feature_and_hidden_target() {
         let text = "[package]\nname = \"lesson-02\"\nedition.workspace = true\n\n[features]\n# Swap every exercise for its reference solution.\nsolution = []\n\n[dependencies]\ntokio.workspace = true\n\n# Hidden grading tests: instructor edition only.\n[[test]]\nname = \"hidden\"\npath = \"grading/hidden.rs\"\n";
-        let out = strip_manifest(text);
+        let out = strip_manifest(text, false);
         assert_eq!(
             out,
             "[package]\nname = \"lesson-02\"\nedition.workspace = true\n\n[dependencies]\ntokio.workspace = true\n"
         );
-        let kept = strip_manifest("[features]\nsolution = []\nextra = []\n");
+        let kept = strip_manifest("[features]\nsolution = []\nextra = []\n", false);
         assert_eq!(kept, "[features]\nextra = []\n");
     }
 
@@ -470,13 +587,14 @@ mod tests {
         assert!(!is_spoiler(Path::new(
             "xtask/tests/fixtures/attacks/_course/lesson-90/solutions/e01_add.rs"
         )));
-        assert!(!is_exported(Path::new(".ci/run")));
+        assert!(!is_exported(Path::new(".ci/run"), false));
         // The format contract goes to learners too: it holds no spoiler.
         assert!(
-            is_exported(Path::new("docs/FORMAT.md")) && !is_spoiler(Path::new("docs/FORMAT.md")),
+            is_exported(Path::new("docs/FORMAT.md"), false)
+                && !is_spoiler(Path::new("docs/FORMAT.md")),
             "docs/ must be part of the student edition"
         );
-        assert!(is_exported(Path::new(".cargo/config.toml")));
+        assert!(is_exported(Path::new(".cargo/config.toml"), false));
     }
 
     #[test]
@@ -503,13 +621,17 @@ mod tests {
             "lesson-02/src/e01.rs",
             "pub fn f() -> u32 {\n    todo!()\n}\n",
         );
-        assert!(leak_check(course.path(), export.path()).unwrap().is_empty());
+        assert!(
+            leak_check(course.path(), export.path(), SPOILER_DIRS)
+                .unwrap()
+                .is_empty()
+        );
         w(
             export.path(),
             "lesson-02/README.md",
             "Try `let secret_answer = 6 * 7;`\n    let secret_answer = 6 * 7;\n",
         );
-        let leaks = leak_check(course.path(), export.path()).unwrap();
+        let leaks = leak_check(course.path(), export.path(), SPOILER_DIRS).unwrap();
         assert_eq!(leaks.len(), 1, "{leaks:?}");
         assert!(leaks[0].starts_with("lesson-02/README.md:2:"));
     }

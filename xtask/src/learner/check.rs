@@ -4,6 +4,8 @@
 //! `--solution`), prints the calm report or the JSON, and exits 0 only when everything passed.
 //! The report shows the most telling failing test of an exercise; `--all` shows every one.
 
+use std::io::IsTerminal;
+
 use crate::course::Course;
 use crate::course::progress::{ContentKeys, ProgressCache};
 use crate::error::{Outcome, Result};
@@ -17,7 +19,7 @@ use crate::term::Style;
 pub struct Args {
     /// Lesson: `lesson-02`, `02` or `2`.
     pub lesson: String,
-    /// Only this exercise (`e04_then`, `e04` or `4`).
+    /// Only this exercise (`e05_then`, `e05` or `5`).
     pub exercise: Option<String>,
     /// Check the reference solutions instead of your files.
     #[arg(long)]
@@ -52,12 +54,19 @@ fn check(args: &Args) -> Result<Outcome> {
         plan.only = vec![lesson.exercise(ex)?.id.clone()];
     }
     let keys = ContentKeys::of(&lesson);
-    let report = plan::run(&plan)?;
+    // A person waiting on the build sees it move; `--json` off a terminal stays quiet.
+    plan.build.progress = !json || std::io::stderr().is_terminal();
+    let mut report = plan::run(&plan)?;
+    let all_pass = report.all_pass();
     if !solution {
         let mut progress = ProgressCache::load(&course);
         progress.record(&lesson, report.learner_verdicts(), &keys);
         // ProgressCache is a convenience; failing to save it must not fail the check.
         let _ = progress.save();
+        learner::record_attempts(&course, &lesson, &report);
+        if !json {
+            learner::fill_last_known(&progress, &lesson, &keys, &mut report);
+        }
     }
     if json {
         println!("{}", report.to_json());
@@ -70,5 +79,5 @@ fn check(args: &Args) -> Result<Outcome> {
         };
         print!("{}", report::render(&report, Style::stdout(), view));
     }
-    Ok(Outcome::from_ok(report.all_pass()))
+    Ok(Outcome::from_ok(all_pass))
 }

@@ -53,13 +53,18 @@ pub fn run(Args {}: Args) -> Result<Outcome> {
         "{}",
         style.dim(&format!("Checking {} — {}", lesson.name, lesson.summary))
     );
-    let report = plan::run(&CheckPlan::course(&course, &lesson, false))?;
+    let mut plan = CheckPlan::course(&course, &lesson, false);
+    plan.build.progress = true;
+    let mut report = plan::run(&plan)?;
+    let all_pass = report.all_pass();
     progress.record(&lesson, report.learner_verdicts(), &keys);
     let _ = progress.save();
+    learner::record_attempts(&course, &lesson, &report);
+    learner::fill_last_known(&progress, &lesson, &keys, &mut report);
     let next = learner::next_step(&course, &lesson, &report);
     print!(
         "{}",
         report::render_human(&report, style, None, next.as_deref())
     );
-    Ok(Outcome::from_ok(report.all_pass()))
+    Ok(Outcome::from_ok(all_pass))
 }

@@ -15,12 +15,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use crate::error::{Result, UserError};
 use crate::pipeline::process;
+use crate::pipeline::progress::BuildProgress;
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -41,6 +43,9 @@ pub struct BuildRequest {
     pub env: Vec<(String, String)>,
     /// Give up on the build after this long.
     pub timeout: Duration,
+    /// Show the build's progress on stderr ([`crate::pipeline::progress`]): for a person
+    /// waiting on `check`, not for verify's or grading's many builds.
+    pub progress: bool,
 }
 
 impl BuildRequest {
@@ -55,6 +60,7 @@ impl BuildRequest {
             offline: false,
             env: Vec::new(),
             timeout: Duration::from_secs(20 * 60),
+            progress: false,
         }
     }
 
@@ -164,8 +170,19 @@ pub fn build(req: &BuildRequest) -> Result<BuildOutput> {
         cmd.env(k, v);
     }
     let cap = 256 << 20;
-    let out = process::run_captured(&mut cmd, req.timeout, cap)
-        .map_err(|e| UserError::io("cannot run cargo", e))?;
+    let out = if req.progress {
+        let shown = Arc::new(BuildProgress::start(&req.package));
+        let feed = Arc::clone(&shown);
+        let out = process::run_captured_with(&mut cmd, req.timeout, cap, move |l| feed.line(l));
+        // The reader thread (and with it `feed`) is gone once the child's stderr closed.
+        if let Ok(shown) = Arc::try_unwrap(shown) {
+            shown.finish();
+        }
+        out
+    } else {
+        process::run_captured(&mut cmd, req.timeout, cap)
+    }
+    .map_err(|e| UserError::io("cannot run cargo", e))?;
     if out.timed_out {
         return Err(UserError::new(
             format!(
@@ -254,13 +271,52 @@ pub fn cargo_program() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// The one way xtask starts cargo: [`cargo_program`] with [`scrub_cargo_env`] applied. Every
-/// nested build and test (check, verify, export's proof, grading) starts from this, so they all
+/// The one way xtask starts cargo for learners and authors: [`cargo_program`] with
+/// [`scrub_cargo_env`] applied (grading builds use [`clean_env`] instead). Every
+/// nested build and test of check, verify and export's proof starts from this, so they all
 /// see the environment a learner's own `cargo test` would.
 pub fn cargo_command() -> Command {
     let mut cmd = Command::new(cargo_program());
     scrub_cargo_env(&mut cmd);
     cmd
+}
+
+/// The variables a grading build keeps from the grader's environment: where the toolchain and
+/// the caches are, and nothing else.
+pub const CLEAN_ENV_KEEP: &[&str] = &[
+    "PATH",
+    "HOME",
+    "CARGO_HOME",
+    "RUSTUP_HOME",
+    "RUSTUP_TOOLCHAIN",
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_JOBS",
+    "TMPDIR",
+];
+
+/// Gives `cmd` (cargo, or a wrapper such as `prlimit` that starts cargo) a clean environment:
+/// only [`CLEAN_ENV_KEEP`] from ours, plus whatever was set on `cmd` itself before this call.
+///
+/// Why: a grading build compiles student code, and `env!`, `option_env!` or
+/// `include_str!("/proc/self/environ")` read the compiler's environment at compile time. The
+/// grader's environment may hold tokens, paths and secrets that are none of a submission's
+/// business; the policy refuses those macros, and this is the second wall behind it. Learner
+/// and author builds keep their environment ([`cargo_command`]): a proxy or a `RUSTFLAGS` there
+/// is the user's own choice.
+pub fn clean_env(cmd: &mut Command) {
+    let explicit: Vec<(std::ffi::OsString, std::ffi::OsString)> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned())))
+        .collect();
+    cmd.env_clear();
+    for key in CLEAN_ENV_KEEP {
+        if let Some(v) = std::env::var_os(key) {
+            cmd.env(key, v);
+        }
+    }
+    for (k, v) in explicit {
+        cmd.env(k, v);
+    }
 }
 
 /// Removes the variables `cargo run` sets for *xtask itself*, so the nested cargo and the
@@ -287,6 +343,33 @@ pub fn scrub_cargo_env(cmd: &mut Command) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grading_builds_get_a_clean_environment() {
+        let mut cmd = Command::new("env");
+        cmd.env("CARGO_TARGET_DIR", "/t");
+        clean_env(&mut cmd);
+        cmd.env("RUSTFLAGS", "-Dwarnings");
+        let out = cmd.output().expect("`env` runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let keys: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, _)| k)
+            .collect();
+        assert!(
+            keys.iter()
+                .all(|k| CLEAN_ENV_KEEP.contains(k) || *k == "RUSTFLAGS"),
+            "a grading build saw more than it needs: {keys:?}"
+        );
+        assert!(
+            text.contains("CARGO_TARGET_DIR=/t"),
+            "a variable set before the clean-up is kept: {text}"
+        );
+        // `cargo test` gives this process CARGO_PKG_NAME: the grading build must not see it.
+        assert!(std::env::var_os("CARGO_PKG_NAME").is_some());
+        assert!(!keys.contains(&"CARGO_PKG_NAME"), "{keys:?}");
+    }
 
     #[test]
     fn package_ids() {

@@ -16,6 +16,7 @@
 //! * [`failure`]: what a failing test says (its own failure, not the first panic) and the
 //!   ranking that puts the most telling failure of an exercise first;
 //! * [`process`]: child processes with captured, capped output; `which`;
+//! * [`progress`]: what a person sees while a lesson builds;
 //! * [`report`]: the lesson report, for humans and as JSON.
 
 pub mod attribution;
@@ -24,5 +25,6 @@ pub mod failure;
 pub mod overlay;
 pub mod plan;
 pub mod process;
+pub mod progress;
 pub mod report;
 pub mod runner;

@@ -101,11 +101,13 @@ pub fn run(plan: &CheckPlan) -> Result<LessonReport> {
         exercises: selected.iter().map(|ex| blank(lesson, ex)).collect(),
         title: lesson.title.clone(),
         solution: plan.build.solution,
+        warnings: Vec::new(),
     };
     if selected.is_empty() {
         return Ok(report);
     }
     let out = cargo_build::build(&plan.build)?;
+    report.warnings = own_warnings(plan, &selected, &out);
     if out.success {
         run_tests(plan, &selected, &out, &mut report)?;
     } else {
@@ -252,6 +254,41 @@ pub fn exercise_status(tests: &[TestReport]) -> Status {
     }
 }
 
+/// rustc's warnings whose primary span is in one of the selected exercises' files — the
+/// learner's own code; warnings about tests, `lib.rs`, `shared` or dependencies are not theirs
+/// to fix. One line each: `lesson-01/src/e01_a.rs:3: unused import: `Duration``.
+fn own_warnings(plan: &CheckPlan, selected: &[&Exercise], out: &BuildOutput) -> Vec<String> {
+    let mut lines = Vec::new();
+    for d in out.diagnostics.iter().filter(|d| d.level == "warning") {
+        let (Some(file), Some(line)) = (&d.file, d.line) else {
+            continue;
+        };
+        let Some(ex) = selected
+            .iter()
+            .find(|ex| same_file(&plan.build_dir.join(&ex.file), file))
+        else {
+            continue;
+        };
+        let shown = format!(
+            "{}:{line}: {}",
+            plan.lesson.display_path(&ex.file),
+            d.message
+        );
+        if !lines.contains(&shown) {
+            lines.push(shown);
+        }
+    }
+    lines
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b
+        || match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+}
+
 fn blank(lesson: &Lesson, ex: &Exercise) -> ExerciseReport {
     ExerciseReport {
         id: ex.id.clone(),
@@ -262,5 +299,6 @@ fn blank(lesson: &Lesson, ex: &Exercise) -> ExerciseReport {
         diagnostics: Vec::new(),
         compile_summary: Vec::new(),
         file: lesson.display_path(&ex.file),
+        last_known: None,
     }
 }

@@ -36,13 +36,36 @@ pub struct Captured {
 ///
 /// Returns an error only when the process could not be started.
 pub fn run_captured(cmd: &mut Command, limit: Duration, cap: usize) -> std::io::Result<Captured> {
+    run_captured_inner(cmd, limit, cap, None)
+}
+
+/// [`run_captured`], also handing each line of stderr to `on_stderr` as it arrives (how a
+/// build's progress is shown while its output is still being captured).
+pub fn run_captured_with(
+    cmd: &mut Command,
+    limit: Duration,
+    cap: usize,
+    on_stderr: impl FnMut(&str) + Send + 'static,
+) -> std::io::Result<Captured> {
+    run_captured_inner(cmd, limit, cap, Some(Box::new(on_stderr)))
+}
+
+/// A callback for each line of a stream.
+type OnLine = Box<dyn FnMut(&str) + Send>;
+
+fn run_captured_inner(
+    cmd: &mut Command,
+    limit: Duration,
+    cap: usize,
+    on_stderr: Option<OnLine>,
+) -> std::io::Result<Captured> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let start = Instant::now();
     let mut child = cmd.spawn()?;
-    let out = child.stdout.take().map(|s| drain(s, cap));
-    let err = child.stderr.take().map(|s| drain(s, cap));
+    let out = child.stdout.take().map(|s| drain(s, cap, None));
+    let err = child.stderr.take().map(|s| drain(s, cap, on_stderr));
     let (status, timed_out) = match child.wait_timeout(limit)? {
         Some(status) => (Some(status), false),
         None => {
@@ -68,11 +91,15 @@ pub fn run_captured(cmd: &mut Command, limit: Duration, cap: usize) -> std::io::
 
 type Drain = thread::JoinHandle<(Vec<u8>, bool)>;
 
-fn drain(mut src: impl Read + Send + 'static, cap: usize) -> Drain {
+/// Reads `src` to its end on a thread, keeping the first `cap` bytes and, when there is an
+/// `on_line`, passing it every complete line (kept or not). Without one, no line is looked for:
+/// a test flooding its output must cost nothing but the read.
+fn drain(mut src: impl Read + Send + 'static, cap: usize, mut on_line: Option<OnLine>) -> Drain {
     thread::spawn(move || {
         let mut kept = Vec::new();
         let mut truncated = false;
         let mut buf = [0u8; 8192];
+        let mut partial: Vec<u8> = Vec::new();
         loop {
             match src.read(&mut buf) {
                 Ok(0) | Err(_) => break,
@@ -82,8 +109,25 @@ fn drain(mut src: impl Read + Send + 'static, cap: usize) -> Drain {
                         truncated = true;
                     }
                     kept.extend_from_slice(&buf[..n.min(room)]);
+                    let Some(f) = on_line.as_mut() else { continue };
+                    partial.extend_from_slice(&buf[..n]);
+                    let mut start = 0;
+                    while let Some(off) = partial[start..].iter().position(|b| *b == b'\n') {
+                        f(&String::from_utf8_lossy(&partial[start..start + off]));
+                        start += off + 1;
+                    }
+                    partial.drain(..start);
+                    if partial.len() > 64 << 10 {
+                        // A "line" this long is not a progress line; do not hold on to it.
+                        partial.clear();
+                    }
                 }
             }
+        }
+        if let Some(f) = on_line.as_mut()
+            && !partial.is_empty()
+        {
+            f(&String::from_utf8_lossy(&partial));
         }
         (kept, truncated)
     })
@@ -147,6 +191,25 @@ mod tests {
         .unwrap();
         assert!(c.timed_out);
         assert!(c.duration < Duration::from_secs(3));
+    }
+
+    #[test]
+    fn every_stderr_line_reaches_the_callback() {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let sink = std::sync::Arc::clone(&seen);
+        let c = run_captured_with(
+            Command::new("sh").args(["-c", "printf 'a\\nbb\\nlast' >&2"]),
+            Duration::from_secs(5),
+            1,
+            move |l| sink.lock().unwrap().push(l.to_string()),
+        )
+        .unwrap();
+        assert_eq!(
+            *seen.lock().unwrap(),
+            ["a", "bb", "last"],
+            "each line, the unterminated last one too, is seen live even past the cap"
+        );
+        assert_eq!(c.stderr, "a", "the cap still applies to what is kept");
     }
 
     #[test]

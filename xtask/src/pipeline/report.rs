@@ -40,6 +40,10 @@ pub struct LessonReport {
     /// Checked against the reference solutions (human view).
     #[serde(skip)]
     pub solution: bool,
+    /// rustc's warnings about the learner's exercise files, one line each:
+    /// `lesson-01/src/e01_a.rs:3: unused import: `Duration`` (human view).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// One exercise's verdict.
@@ -64,6 +68,10 @@ pub struct ExerciseReport {
     /// Learner-facing path of the file (`lesson-02/src/e01_countdown.rs`) (human view).
     #[serde(skip)]
     pub file: String,
+    /// For a `not_run` exercise: its last known verdict for the current files, from an
+    /// earlier check (human view: "not run — last: passed").
+    #[serde(skip)]
+    pub last_known: Option<Status>,
 }
 
 /// One test's verdict.
@@ -154,7 +162,7 @@ const FOCUS_LINES: usize = 14;
 fn line_width() -> usize {
     use std::io::IsTerminal;
     if std::io::stdout().is_terminal()
-        && let Ok((cols, _)) = crossterm::terminal::size()
+        && let Some(cols) = crate::term::raw::columns()
     {
         return usize::from(cols).saturating_sub(10).clamp(50, 150);
     }
@@ -207,7 +215,14 @@ pub fn render(r: &LessonReport, style: Style, view: View<'_>) -> String {
     for ex in &r.exercises {
         let (mark, tail) = match ex.status {
             Status::Pass => (style.green("✓"), String::new()),
-            Status::NotRun => (style.dim("·"), style.dim(" — not run")),
+            Status::NotRun => match ex.last_known {
+                Some(Status::Pass) => (style.dim("✓"), style.dim(" — not run — last: passed")),
+                Some(last) => (
+                    style.dim("·"),
+                    style.dim(&format!(" — not run — last: {}", last.phrase())),
+                ),
+                None => (style.dim("·"), style.dim(" — not run")),
+            },
             s => (style.red("✗"), style.dim(&format!(" — {}", s.phrase()))),
         };
         out.push_str(&format!(
@@ -268,6 +283,7 @@ pub fn render(r: &LessonReport, style: Style, view: View<'_>) -> String {
             }
         }
     }
+    out.push_str(&render_warnings(r, style));
     if let Some(next) = next {
         out.push_str(&format!("{} {}\n", style.bold("next:"), next));
     }
@@ -277,6 +293,29 @@ pub fn render(r: &LessonReport, style: Style, view: View<'_>) -> String {
 /// The line under the most telling failure when others fail too.
 pub fn more_failing(lesson: &str, exercise: &str, n: usize) -> String {
     format!("+{n} more failing — see them all with `cargo xtask check {lesson} {exercise} --all`")
+}
+
+/// Most warnings shown; the rest are counted.
+const MAX_WARNINGS: usize = 5;
+
+/// The compiler's warnings about the learner's own files, one line each, after the verdicts:
+/// visible (lints teach), but quieter than a failure and never about someone else's code.
+pub fn render_warnings(r: &LessonReport, style: Style) -> String {
+    let mut out = String::new();
+    for w in r.warnings.iter().take(MAX_WARNINGS) {
+        out.push_str(&format!("  {} {w}\n", style.yellow("warning:")));
+    }
+    if r.warnings.len() > MAX_WARNINGS {
+        out.push_str(&format!(
+            "  {}\n",
+            style.dim(&format!(
+                "… and {} more warnings (all of them: cargo build -p {} --tests)",
+                r.warnings.len() - MAX_WARNINGS,
+                r.lesson
+            ))
+        ));
+    }
+    out
 }
 
 /// Word-wraps one message line to `width` columns. The harness's diagnoses are single long
@@ -321,6 +360,7 @@ mod tests {
             total: 0,
             title: "Futures by hand".into(),
             solution: false,
+            warnings: vec![],
             exercises: vec![ExerciseReport {
                 id: "e01_countdown".into(),
                 title: "Countdown".into(),
@@ -335,6 +375,7 @@ mod tests {
                 diagnostics: vec![],
                 compile_summary: vec![],
                 file: "lesson-02/src/e01_countdown.rs".into(),
+                last_known: None,
             }],
         };
         r.tally();
@@ -427,5 +468,27 @@ mod tests {
         assert!(s.contains("0/1"));
         assert!(s.contains("│ not yet implemented"));
         assert!(s.trim_end().ends_with("cargo xtask hint lesson-02 e01"));
+    }
+
+    #[test]
+    fn warnings_come_after_the_verdicts_and_before_the_next_step() {
+        let mut r = sample();
+        r.warnings = (1..=7)
+            .map(|i| format!("lesson-02/src/e01_countdown.rs:{i}: unused variable: `x`"))
+            .collect();
+        let s = render_human(&r, Style::plain(), None, Some("cargo xtask check 02"));
+        let verdict = s.find("e01_countdown").unwrap();
+        let first = s
+            .find("warning: lesson-02/src/e01_countdown.rs:1:")
+            .expect("a warning about the learner's file is shown, with file and line");
+        let next = s.find("next:").unwrap();
+        assert!(
+            verdict < first && first < next,
+            "warnings belong between the verdicts and the next step:\n{s}"
+        );
+        assert!(
+            !s.contains("e01_countdown.rs:6:") && s.contains("… and 2 more warnings"),
+            "only the first few warnings are listed, the rest counted:\n{s}"
+        );
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! Why this file exists: `export` promises a copy of the course a learner can use and cannot
 //! cheat from. This proof holds it to both halves on the real course: it exports to a
-//! temporary folder, keeps the leak check's findings, compiles the exported tool, and runs
-//! `check` on every exported lesson. It lives with the other proofs (not in `export`) so the
+//! temporary folder, keeps the leak check's findings, compiles the exported tool (its full and
+//! its learner build), and runs `check` on every exported lesson. It lives with the other proofs (not in `export`) so the
 //! instructor's code never has to know about `verify`.
 
 use std::process::Command;
@@ -27,7 +27,7 @@ pub fn proof_student_edition(ctx: &VerifyCtx) -> Result<Vec<String>> {
     let work =
         tempfile::tempdir().map_err(|e| UserError::io("cannot create a temporary folder", e))?;
     let out = work.path().join("student");
-    let summary = export(course, &out, false)?;
+    let summary = export(course, &out, false, false)?;
     let mut problems = summary.leaks;
     let target = course.target_dir();
     let run = |cmd: &mut Command, what: &str, limit_secs: u64| -> Result<Captured> {
@@ -37,24 +37,32 @@ pub fn proof_student_edition(ctx: &VerifyCtx) -> Result<Vec<String>> {
             .map_err(|e| UserError::io(format!("cannot run {what}"), e))
     };
     if out.join("xtask/Cargo.toml").is_file() {
-        let mut cmd = cargo_command();
-        cmd.args([
-            "check",
-            "-p",
-            "xtask",
-            "--offline",
-            "--message-format=short",
-        ])
-        .current_dir(&out);
-        let c = run(&mut cmd, "cargo check", 20 * 60)?;
-        if !c.status.is_some_and(|s| s.success()) {
-            let first = c
-                .stderr
-                .lines()
-                .find(|l| l.contains("error"))
-                .unwrap_or("")
-                .to_string();
-            problems.push(format!("the exported xtask does not compile: {first}"));
+        // Both builds of the tool: the full one, and the learner's (the alias leaves out the
+        // `grading` feature), which is the one a student actually compiles.
+        for (what, features) in [
+            ("xtask", None),
+            ("xtask's learner build", Some("--no-default-features")),
+        ] {
+            let mut cmd = cargo_command();
+            cmd.args([
+                "check",
+                "-p",
+                "xtask",
+                "--offline",
+                "--message-format=short",
+            ])
+            .args(features)
+            .current_dir(&out);
+            let c = run(&mut cmd, "cargo check", 20 * 60)?;
+            if !c.status.is_some_and(|s| s.success()) {
+                let first = c
+                    .stderr
+                    .lines()
+                    .find(|l| l.contains("error"))
+                    .unwrap_or("")
+                    .to_string();
+                problems.push(format!("the exported {what} does not compile: {first}"));
+            }
         }
     }
     let exe =

@@ -58,12 +58,16 @@ impl Submission {
 }
 
 /// Lists the student folders (sorted by name); hidden folders and loose files are skipped.
+///
+/// Names are the folder names as text. Two folders whose names are not UTF-8 can read the same
+/// once converted (`\xff` and `\xfe` both read `\u{fffd}`); the second one gets ` (2)`, so
+/// every folder has its own gradebook row.
 pub fn student_dirs(submissions: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
-    let mut out = Vec::new();
+    let mut raw = Vec::new();
     for entry in std::fs::read_dir(submissions)? {
         let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
             continue;
         }
         // A symlinked student folder is followed only if it stays inside the submissions folder.
@@ -71,10 +75,137 @@ pub fn student_dirs(submissions: &Path) -> std::io::Result<Vec<(String, PathBuf)
         if !path.is_dir() || !inside(&path, submissions) {
             continue;
         }
-        out.push((name, path));
+        raw.push((name, path));
+    }
+    raw.sort();
+    let mut out: Vec<(String, PathBuf)> = Vec::new();
+    for (name, path) in raw {
+        let base = name.to_string_lossy().into_owned();
+        let mut shown = base.clone();
+        let mut n = 2;
+        while out.iter().any(|(s, _)| *s == shown) {
+            shown = format!("{base} ({n})");
+            n += 1;
+        }
+        out.push((shown, path));
     }
     out.sort();
     Ok(out)
+}
+
+/// The folders [`student_dirs`] leaves out because their name starts with `.` (`.git`,
+/// `.DS_Store` folders, a student who named their folder `.ada`): the caller says so, since a
+/// student silently missing from the gradebook is worse than a line of output.
+pub fn skipped_dirs(submissions: &Path) -> Vec<String> {
+    let Ok(rd) = std::fs::read_dir(submissions) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = rd
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    out.sort();
+    out
+}
+
+/// One out-folder name per student name, all distinct, each safe as a single path component
+/// next to `gradebook.csv`.
+///
+/// Control characters and path separators become `_`, names that cannot be a folder there
+/// (`.`, `..`, empty, `gradebook.csv`) gain a leading `_`, and when two names map to the same
+/// folder — compared without case, for file systems that ignore it — the later one gets `-2`,
+/// `-3`, ... The gradebook keeps the exact name; only folders are renamed.
+pub fn out_folder_names(names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        let cleaned: String = name
+            .chars()
+            .map(|c| {
+                if c.is_control() || c == '/' || c == '\\' {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let base = match cleaned.as_str() {
+            "." | ".." | "" | "gradebook.csv" => format!("_{cleaned}"),
+            n => n.to_string(),
+        };
+        let taken = |c: &str| out.iter().any(|o| o.to_lowercase() == c.to_lowercase());
+        let mut folder = base.clone();
+        let mut n = 2;
+        while taken(&folder) {
+            folder = format!("{base}-{n}");
+            n += 1;
+        }
+        out.push(folder);
+    }
+    out
+}
+
+/// A student-chosen name as it may be printed on the instructor's terminal: control characters
+/// (escape sequences, carriage returns, C1 controls) and the Unicode direction overrides are
+/// written as `\u{..}` so a folder name cannot move the cursor, recolour the screen or reorder
+/// what is shown. Files (the CSV, feedback) keep the exact name.
+pub fn terminal_safe(name: &str) -> String {
+    let mut s = String::with_capacity(name.len());
+    for c in name.chars() {
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}');
+        if c.is_control() || bidi {
+            s.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
+/// True when `out` is, or would be once created, inside `submissions`. `out` may not exist yet
+/// (`--out subs/out`): its nearest existing ancestor is resolved (links and all) and the rest
+/// of the path appended, so neither a missing folder nor a link hides where it points.
+pub fn out_inside_submissions(out: &Path, submissions: &Path) -> bool {
+    let Ok(subs) = submissions.canonicalize() else {
+        return false;
+    };
+    let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let mut existing = out.as_path();
+    let mut rest: Vec<&std::ffi::OsStr> = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut full = c;
+            for part in rest.iter().rev() {
+                match *part {
+                    p if p == ".." => {
+                        full.pop();
+                    }
+                    p if p == "." => {}
+                    p => full.push(p),
+                }
+            }
+            return full.starts_with(&subs);
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            (Some(parent), None) => {
+                // `..` or `.` as the last component: keep it for the walk back.
+                rest.push(
+                    existing
+                        .components()
+                        .next_back()
+                        .map(|c| c.as_os_str())
+                        .unwrap_or_default(),
+                );
+                existing = parent;
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// Reads what one student folder holds for each exercise of `lesson`.
@@ -203,6 +334,78 @@ mod tests {
         assert!(matches!(&sub.files["e03_c"], Found::Rejected(m) if m.contains("UTF-8")));
         assert!(matches!(&sub.files["e04_d"], Found::Rejected(m) if m.contains("outside")));
         assert!(matches!(&sub.files["e05_e"], Found::Rejected(m) if m.contains("1 MiB")));
+    }
+
+    #[test]
+    fn folder_names_stay_distinct_safe_and_printable() {
+        let names: Vec<String> = [
+            "ada",
+            "Ada",
+            "gradebook.csv",
+            "_gradebook.csv",
+            "a/b",
+            "a_b",
+            "x\u{1b}[2J",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let folders = out_folder_names(&names);
+        let mut unique = folders.iter().map(|f| f.to_lowercase()).collect::<Vec<_>>();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            names.len(),
+            "two students share an out folder: {folders:?}"
+        );
+        assert!(
+            folders
+                .iter()
+                .all(|f| !f.contains('/') && !f.chars().any(char::is_control))
+        );
+        assert_eq!(
+            terminal_safe("x\u{1b}[2J\r\u{202e}"),
+            "x\\u{1b}[2J\\u{d}\\u{202e}"
+        );
+        assert_eq!(terminal_safe("Zoë Ünal"), "Zoë Ünal");
+    }
+
+    #[test]
+    fn dot_folders_are_reported_and_lossy_names_stay_distinct() {
+        use std::os::unix::ffi::OsStrExt;
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join(".git")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("ada")).unwrap();
+        std::fs::create_dir_all(tmp.path().join(std::ffi::OsStr::from_bytes(b"\xff"))).unwrap();
+        std::fs::create_dir_all(tmp.path().join(std::ffi::OsStr::from_bytes(b"\xfe"))).unwrap();
+        let dirs = student_dirs(tmp.path()).unwrap();
+        assert_eq!(dirs.len(), 3, "{dirs:?}");
+        let mut shown: Vec<&String> = dirs.iter().map(|d| &d.0).collect();
+        shown.dedup();
+        assert_eq!(
+            shown.len(),
+            3,
+            "two folders got one gradebook row: {dirs:?}"
+        );
+        assert_eq!(skipped_dirs(tmp.path()), vec![".git".to_string()]);
+    }
+
+    #[test]
+    fn out_folder_not_yet_created_inside_submissions_is_caught() {
+        let tmp = tempfile::tempdir().unwrap();
+        let subs = tmp.path().join("subs");
+        std::fs::create_dir_all(&subs).unwrap();
+        assert!(out_inside_submissions(&subs.join("out"), &subs));
+        assert!(out_inside_submissions(&subs.join("a/b/../c"), &subs));
+        assert!(out_inside_submissions(&subs, &subs));
+        assert!(!out_inside_submissions(&tmp.path().join("out"), &subs));
+        assert!(!out_inside_submissions(&subs.join("../out"), &subs));
+        std::os::unix::fs::symlink(&subs, tmp.path().join("link")).unwrap();
+        assert!(out_inside_submissions(
+            &tmp.path().join("link/new/out"),
+            &subs
+        ));
     }
 
     #[test]

@@ -21,6 +21,7 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::course::status::Status;
+use crate::instructor::grade::formats::{self, Format};
 use crate::pipeline::failure;
 
 /// One test's grade.
@@ -168,7 +169,14 @@ pub fn gradebook_csv(ids: &[String], grades: &[StudentGrade]) -> String {
     out
 }
 
-fn blocker_text(b: &Blocker, file: &str) -> String {
+/// Rounds points for the JSON files (four decimals: `10 / 3` tests stay readable).
+pub fn round(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+/// Why an exercise was not graded on its own code, for the student (compile errors about the
+/// hidden tests already redacted).
+pub fn blocker_text(b: &Blocker, file: &str) -> String {
     match b {
         Blocker::Missing => format!("No file was found for this exercise (looked for `{file}`)."),
         Blocker::Unchanged => {
@@ -178,9 +186,56 @@ fn blocker_text(b: &Blocker, file: &str) -> String {
         Blocker::Policy(text) => text.clone(),
         Blocker::CompileError(text) => format!(
             "This file does not compile, so the grader used the original stub in its place (the \
-             other exercises were graded normally). The compiler said:\n\n{text}"
+             other exercises were graded normally). The compiler said:\n\n{}",
+            redact_hidden(text)
         ),
     }
+}
+
+/// What a student reads instead of a compiler message about the hidden tests.
+pub const HIDDEN_DOES_NOT_COMPILE: &str = "error: a hidden test does not compile against your \
+    API: check your public signatures (names, argument and return types) against the stub";
+
+/// Removes every compiler message that points into `grading/` (the hidden tests), leaving one
+/// plain line in its place.
+///
+/// rustc quotes the source lines around each span, so a submission whose API makes the hidden
+/// tests fail to compile would otherwise receive those tests' code in its feedback. A message
+/// starts at a line beginning with `error`, `warning`, `note` or `help` (rustc's column-0
+/// headers) and runs to the next one; a message is dropped whole if any of its lines names a
+/// file under `grading/`. Every writer (feedback, results, JUnit, the platform formats) goes
+/// through [`blocker_text`], so this is the one place.
+pub fn redact_hidden(text: &str) -> String {
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    for line in text.lines() {
+        let header = ["error", "warning", "note", "help"]
+            .iter()
+            .any(|h| line.starts_with(h));
+        if header || blocks.is_empty() {
+            blocks.push(Vec::new());
+        }
+        if let Some(b) = blocks.last_mut() {
+            b.push(line);
+        }
+    }
+    let mentions_hidden = |b: &[&str]| {
+        b.iter()
+            .any(|l| l.contains("grading/") || l.contains("grading\\") || l.contains("hidden.rs"))
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut said = false;
+    for b in &blocks {
+        if mentions_hidden(b) {
+            if !said {
+                out.push(HIDDEN_DOES_NOT_COMPILE.to_string());
+                out.push(String::new());
+                said = true;
+            }
+        } else {
+            out.extend(b.iter().map(|l| l.to_string()));
+        }
+    }
+    out.join("\n").trim_end().to_string()
 }
 
 /// Gradescope's `results.json`.
@@ -394,9 +449,14 @@ pub fn junit_xml(lesson: &str, g: &StudentGrade, files: &[(String, String)]) -> 
 
 /// The summary table printed at the end of a run.
 pub fn summary_table(ids: &[String], grades: &[StudentGrade]) -> String {
-    let name_w = grades
+    // Names are printed escaped: a folder name must not reach the terminal as an escape code.
+    let names: Vec<String> = grades
         .iter()
-        .map(|g| g.name.chars().count())
+        .map(|g| crate::instructor::grade::collect::terminal_safe(&g.name))
+        .collect();
+    let name_w = names
+        .iter()
+        .map(|n| n.chars().count())
         .max()
         .unwrap_or(7)
         .clamp(7, 40);
@@ -409,8 +469,8 @@ pub fn summary_table(ids: &[String], grades: &[StudentGrade]) -> String {
         let _ = write!(s, " {id:>5}");
     }
     s.push_str("   total\n");
-    for g in grades {
-        let name: String = g.name.chars().take(name_w).collect();
+    for (g, shown) in grades.iter().zip(&names) {
+        let name: String = shown.chars().take(name_w).collect();
         let pad = name_w.saturating_sub(name.chars().count());
         let _ = write!(s, "{name}{}", " ".repeat(pad));
         for e in &g.exercises {
@@ -421,18 +481,37 @@ pub fn summary_table(ids: &[String], grades: &[StudentGrade]) -> String {
     s
 }
 
-/// Writes one student's three files into `dir`.
+/// Writes one student's files into `dir`: `results.json` (Gradescope), `feedback.md`,
+/// `junit.xml`, and one more file per platform in `formats` (see
+/// [`crate::instructor::grade::formats`]). Every file is a view of the same `g`.
 pub fn write_student(
     dir: &Path,
     lesson: &str,
     g: &StudentGrade,
     files: &[(String, String)],
+    formats: &[Format],
 ) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let json = serde_json::to_string_pretty(&results_json(g, files)).unwrap_or_default();
-    std::fs::write(dir.join("results.json"), json + "\n")?;
+    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
+    std::fs::write(dir.join("results.json"), pretty(&results_json(g, files)))?;
     std::fs::write(dir.join("feedback.md"), feedback_md(lesson, g, files))?;
     std::fs::write(dir.join("junit.xml"), junit_xml(lesson, g, files))?;
+    for f in formats {
+        let value = match f {
+            Format::Gradescope => continue,
+            Format::Classroom50 => {
+                formats::classroom50_json(g, files, &formats::Classroom50Meta::from_env())
+            }
+            Format::Prairielearn => formats::prairielearn_json(g, files),
+        };
+        std::fs::write(dir.join(f.file_name()), pretty(&value))?;
+    }
+    if formats.contains(&Format::Classroom50) {
+        std::fs::write(
+            dir.join("summary.txt"),
+            formats::classroom50_summary(g) + "\n",
+        )?;
+    }
     Ok(())
 }
 
@@ -532,8 +611,40 @@ mod tests {
         let one = md.find("`e01_a::one`").expect("the passing test is listed");
         assert!(
             wakes < two && two < one,
-            "feedback must list the failure naming a rule first, then other failures, then              the rest:\n{md}"
+            "feedback must list the failure naming a rule first, then other failures, then the rest:\n{md}"
         );
+    }
+
+    #[test]
+    fn hidden_test_diagnostics_are_redacted() {
+        let rendered = "error: this arithmetic operation will overflow\n  --> lesson-09/tests/../grading/hidden.rs:7:13\n   |\n 7 |         assert_eq!(add(1 << 40, 1 << 40), 1 << 41);\n   |                    ^^^^^^^ attempt to shift left\n\nerror[E0308]: mismatched types\n --> lesson-09/src/e01_a.rs:3:5\n  |\n3 |     a + b\n  |     ^^^^^ expected `u64`\n\nnote: required by a bound\n  --> lesson-09/grading/hidden.rs:2:1\n   |\n 2 | fn secret_helper() {}\n";
+        let out = redact_hidden(rendered);
+        assert!(!out.contains("1 << 40"), "hidden source leaked: {out}");
+        assert!(
+            !out.contains("secret_helper"),
+            "hidden source leaked: {out}"
+        );
+        assert!(out.contains(HIDDEN_DOES_NOT_COMPILE), "{out}");
+        assert_eq!(out.matches(HIDDEN_DOES_NOT_COMPILE).count(), 1, "{out}");
+        assert!(
+            out.contains("src/e01_a.rs:3:5"),
+            "the student's own error stays: {out}"
+        );
+        let mut g = sample();
+        g.exercises[1].blocker = Some(Blocker::CompileError(rendered.into()));
+        let md = feedback_md("lesson-09", &g, &files());
+        let json = results_json(&g, &files()).to_string();
+        let xml = junit_xml("lesson-09", &g, &files());
+        for (what, text) in [("feedback", md), ("results", json), ("junit", xml)] {
+            assert!(
+                !text.contains("1 &lt;&lt; 40") && !text.contains("1 << 40"),
+                "{what} leaked hidden source"
+            );
+            assert!(
+                text.contains("a hidden test does not compile"),
+                "{what} lacks the plain line"
+            );
+        }
     }
 
     #[test]

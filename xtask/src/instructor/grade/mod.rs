@@ -19,6 +19,7 @@
 //! 5. [`report`]: scores (partial credit per passing test) and the files handed back.
 
 pub mod collect;
+pub mod formats;
 pub mod gradebook;
 pub mod rewrite;
 pub mod run;
@@ -54,6 +55,8 @@ pub struct GradeArgs {
     pub skip_policy: Vec<String>,
     /// Print nothing but errors (used by `verify` and the autograder).
     pub quiet: bool,
+    /// Platform result files to write next to the Gradescope one.
+    pub formats: Vec<formats::Format>,
 }
 
 /// The whole batch's grades, for callers such as `verify` and the autograder.
@@ -109,6 +112,11 @@ pub struct Args {
     /// Test-only: let this student's files skip the source policy.
     #[arg(long, hide = true)]
     pub skip_policy: Vec<String>,
+    /// Also write a platform's result file per student (repeatable): `classroom50` writes
+    /// `result.json`, `prairielearn` writes `prairielearn.json`; Gradescope's `results.json`,
+    /// `feedback.md` and `junit.xml` are always written.
+    #[arg(long = "format", value_enum)]
+    pub formats: Vec<formats::Format>,
 }
 
 /// The `grade` verb, from the command line.
@@ -122,6 +130,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         timeout_secs: args.timeout,
         skip_policy: args.skip_policy,
         quiet: false,
+        formats: args.formats,
     };
     grade_and_summarise(&course, &args)
 }
@@ -175,9 +184,7 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
         ));
     }
     let out_dir = std::path::absolute(&args.out).unwrap_or_else(|_| args.out.clone());
-    if let (Ok(o), Ok(s)) = (out_dir.canonicalize(), subs_dir.canonicalize())
-        && o.starts_with(&s)
-    {
+    if collect::out_inside_submissions(&out_dir, subs_dir) {
         return Err(UserError::new(
             "the out folder is inside the submissions folder",
             "choose an out folder elsewhere: grading never writes into submissions",
@@ -189,6 +196,13 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
     let sandbox = Sandbox::detect();
     if !args.quiet {
         sandbox.warn_once();
+        for name in collect::skipped_dirs(subs_dir) {
+            eprintln!(
+                "note: skipping `{}`: folders whose name starts with `.` are not graded \
+                 (rename it if it is a student's)",
+                collect::terminal_safe(&name)
+            );
+        }
     }
 
     // 1–2. Read and police the submissions.
@@ -289,7 +303,9 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
     // rustc may only reveal a type error in one file once another file's syntax error is gone,
     // so this repeats (at most once per exercise) until no member has a new error to pin.
     let mut compile_errors: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); members.len()];
-    for _round in 0..lesson.exercises.len() {
+    // Each round swaps at least one file or stops, so exercises × members rounds always
+    // suffice (cargo may stop at the first failed member, revealing one broken member a round).
+    for _round in 0..lesson.exercises.len() * names.len() {
         let mut swapped = false;
         for (i, name) in names.iter().enumerate() {
             let b = &builds[name];
@@ -441,6 +457,8 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
         .iter()
         .map(|ex| (ex.id.clone(), lesson.display_path(&ex.file)))
         .collect();
+    let folders =
+        collect::out_folder_names(&subs.iter().map(|s| s.name.clone()).collect::<Vec<_>>());
     let mut students = Vec::new();
     for (s, sub) in subs.iter().enumerate() {
         let m = member_of[s];
@@ -521,10 +539,11 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
             notes,
         };
         gradebook::write_student(
-            &out_dir.join(safe_dir_name(&sub.name)),
+            &out_dir.join(&folders[s]),
             &lesson.name,
             &grade,
             &files,
+            &args.formats,
         )
         .map_err(|e| UserError::io(format!("cannot write feedback for {}", sub.name), e))?;
         students.push(grade);
@@ -543,15 +562,6 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
         test_time,
         isolation: sandbox.mode.name(),
     })
-}
-
-/// Folder names come from the submissions folder, so they are already valid; this only guards
-/// against names that cannot be a student folder next to the gradebook.
-fn safe_dir_name(name: &str) -> String {
-    match name {
-        "." | ".." | "" | "gradebook.csv" => format!("_{name}"),
-        n => n.to_string(),
-    }
 }
 
 /// Where test binaries are started from. When the sandbox runs them as another uid and the

@@ -5,7 +5,7 @@
 //! N times *in sequence*, with cargo's start-up and dependency checks N times over. One
 //! workspace lets cargo schedule every member's compile and link across all cores at once, and
 //! because it is shaped like the course workspace (same `[workspace.dependencies]`, `[profile]`,
-//! `Cargo.lock`, path dependencies linked at the same relative path, the course's target dir),
+//! `Cargo.lock`, path dependencies copied to the same relative path, the course's target dir),
 //! tokio and the other dependencies are *never* rebuilt: only the members compile.
 //!
 //! Layout under `<target>/xtask/grade/<lesson>/`:
@@ -14,7 +14,8 @@
 //! Cargo.toml        the course's, with members = ["g001", "g002", ...] and, per member, a
 //!                   profile override (no incremental state, no debug info: built once)
 //! Cargo.lock        the course's
-//! shared -> <course>/shared
+//! shared/           a copy of <course>/shared (a copy, not a link, so nothing in the
+//!                   workspace leads back into the course)
 //! g001/             a pristine copy of the lesson crate (no solutions/, no mistakes/), package
 //!                   `g001` whose library is still called `lesson_NN` so the tests' `use` lines
 //!                   work, the tests armed with the verdict guard, the student's exercise files,
@@ -138,13 +139,28 @@ pub fn materialise(
     if let Ok(lock) = std::fs::read(course.root.join("Cargo.lock")) {
         write_if_changed(&root.join("Cargo.lock"), &lock)?;
     }
+    // Path dependencies (`shared`) are copied, not linked: a link would lead from a member
+    // back into the course (`shared/../lesson-NN/solutions`). Files are rewritten only when
+    // they change, so cargo's fingerprints (and the compiled `shared`) survive between runs.
     for rel in overlay::path_dependencies(course) {
-        let link = root.join(&rel);
-        let target = course.root.join(&rel);
-        if std::fs::read_link(&link).ok().as_deref() != Some(target.as_path()) {
-            let _ = std::fs::remove_file(&link);
-            std::os::unix::fs::symlink(&target, &link)
-                .map_err(|e| UserError::io(format!("cannot link {}", link.display()), e))?;
+        let to = root.join(&rel);
+        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.file_type().is_symlink()) {
+            let _ = std::fs::remove_file(&to);
+        }
+        let from = course.root.join(&rel);
+        let mut files = Vec::new();
+        list_files(&from, Path::new(""), &mut files);
+        files.retain(|f| !f.starts_with("target"));
+        let mut present = Vec::new();
+        list_files(&to, Path::new(""), &mut present);
+        for stale in present.iter().filter(|p| !files.contains(p)) {
+            let _ = std::fs::remove_file(to.join(stale));
+        }
+        for f in &files {
+            let path = from.join(f);
+            let bytes = std::fs::read(&path)
+                .map_err(|e| UserError::io(format!("cannot read {}", path.display()), e))?;
+            write_if_changed(&to.join(f), &bytes)?;
         }
     }
 
@@ -335,7 +351,8 @@ pub fn build(
     ])
     .current_dir(&ws.root)
     .env("CARGO_TARGET_DIR", &ws.target_dir);
-    cargo_build::scrub_cargo_env(&mut cmd);
+    // Only PATH, HOME and the toolchain's variables: rustc compiles student code.
+    cargo_build::clean_env(&mut cmd);
     let out = process::run_captured(&mut cmd, timeout, 512 << 20)
         .map_err(|e| UserError::io("cannot run cargo", e))?;
     if out.timed_out {

@@ -128,21 +128,38 @@ impl Session<'_> {
                 Ok(Msg::Key('r')) => run_check = true,
                 Ok(Msg::Key('n')) => {
                     state.next_exercise();
-                    if let Some((l, r)) = &state.last {
-                        self.screen.show(&format!(
+                    match &state.last {
+                        Some((l, r)) => self.screen.show(&format!(
                             "{}\n{}\n",
                             screen::render(l, r, self.style, state.focus.as_deref(), true),
                             self.style.dim(self.keys_note)
-                        ));
+                        )),
+                        None => self.say(
+                            "n: no exercise to move to yet — the last check did not finish; \
+                             fix what it says above and save, or press r",
+                        ),
                     }
                 }
-                Ok(Msg::Key('h')) => {
-                    if let Some((l, ex)) = state.focused() {
+                Ok(Msg::Key('h')) => match state.focused() {
+                    Some((l, ex)) => {
                         let hint = state::next_hint(self.course, l, ex, self.style);
                         self.screen.append(&format!("\n{hint}\n"));
                     }
-                }
-                Ok(Msg::Key(_)) => {}
+                    None => self.say(match &state.last {
+                        Some((_, r)) if r.all_pass() => {
+                            "h: every exercise passes, so there is nothing to hint — press n to \
+                             revisit one (then h gives its hints), or q to quit"
+                        }
+                        Some(_) => "h: no exercise is in focus — press n to pick one",
+                        None => {
+                            "h: no check has finished yet — fix what it says above and save, or \
+                             press r"
+                        }
+                    }),
+                },
+                Ok(Msg::Key(k)) => self.say(&format!(
+                    "`{k}` does nothing here — keys: h hint · n next exercise · r re-run · q quit"
+                )),
                 Ok(Msg::Changed(p)) => {
                     if relevant(&self.lesson_dir, &p) {
                         pending.extend(debounce(rx, &self.lesson_dir));
@@ -155,6 +172,12 @@ impl Session<'_> {
                 break;
             }
         }
+    }
+
+    /// A line under the report: what a key did when it had nothing to do.
+    fn say(&self, text: &str) {
+        self.screen
+            .append(&format!("\n{}\n", self.style.yellow(text)));
     }
 
     /// One check of the lesson, shown with the notes under it (an error is shown as its line).

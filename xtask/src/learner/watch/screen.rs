@@ -18,21 +18,7 @@ use crate::course::status::Status;
 use crate::pipeline::report::{self, LessonReport};
 use crate::term::Style;
 
-/// Restores the terminal when dropped.
-pub struct RawMode;
-
-impl RawMode {
-    /// Switches raw mode on; `None` when the terminal refuses.
-    pub fn enable() -> Option<RawMode> {
-        crossterm::terminal::enable_raw_mode().ok().map(|_| RawMode)
-    }
-}
-
-impl Drop for RawMode {
-    fn drop(&mut self) {
-        let _ = crossterm::terminal::disable_raw_mode();
-    }
-}
+pub use crate::term::raw::RawMode;
 
 /// Where the report goes: raw mode or not, and whether a redraw clears the screen first.
 pub struct Screen {
@@ -150,23 +136,13 @@ pub fn render(
 /// Reads key presses on a thread until `stop` is set; `q`, Esc and Ctrl-C all mean quit (and
 /// set `stop` themselves, so a quit during a check is not lost).
 pub fn spawn_key_reader(tx: Sender<Msg>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
-    use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+    use crate::term::raw::{self, Key};
     std::thread::spawn(move || {
         while !stop.load(Ordering::SeqCst) {
-            if !event::poll(Duration::from_millis(200)).unwrap_or(false) {
-                continue;
-            }
-            let Ok(Event::Key(k)) = event::read() else {
-                continue;
-            };
-            if k.kind != KeyEventKind::Press {
-                continue;
-            }
-            let c = match k.code {
-                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => 'q',
-                KeyCode::Char(c) => c.to_ascii_lowercase(),
-                KeyCode::Esc => 'q',
-                _ => continue,
+            let c = match raw::read_key(Duration::from_millis(200)) {
+                Some(Key::Quit) => 'q',
+                Some(Key::Char(c)) => c,
+                None => continue,
             };
             if c == 'q' {
                 stop.store(true, Ordering::SeqCst);

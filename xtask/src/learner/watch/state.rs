@@ -68,10 +68,15 @@ pub fn check_once(course: &Course, name: &str) -> Result<(Lesson, LessonReport)>
     let lesson = course.lesson(name)?;
     lesson.check_files()?;
     let keys = ContentKeys::of(&lesson);
-    let report = plan::run(&CheckPlan::course(course, &lesson, false))?;
+    let mut plan = CheckPlan::course(course, &lesson, false);
+    // The spinner line sits under "checking…" and is erased before the report is drawn.
+    plan.build.progress = true;
+    let mut report = plan::run(&plan)?;
     let mut progress = ProgressCache::load(course);
     progress.record(&lesson, report.learner_verdicts(), &keys);
     let _ = progress.save();
+    crate::learner::record_attempts(course, &lesson, &report);
+    crate::learner::fill_last_known(&progress, &lesson, &keys, &mut report);
     Ok((lesson, report))
 }
 
@@ -145,10 +150,12 @@ mod tests {
                     diagnostics: Vec::new(),
                     compile_summary: Vec::new(),
                     file: lesson.display_path(&ex.file),
+                    last_known: None,
                 })
                 .collect(),
             title: lesson.title.clone(),
             solution: false,
+            warnings: Vec::new(),
         };
         r.tally();
         r

@@ -1,0 +1,103 @@
+// Breaks 'at most one helper thread' (rule 4, poll should be cheap): starts another helper thread each time the waker changes; they all share one slot, so the wakes look perfect, but 50 polls with 50 wakers leave 50 threads running.
+//! Exercise 3 — a `Delay` woken by one helper thread.
+//!
+//! A timer future without a runtime: when first polled before its deadline, [`Delay`] starts one
+//! helper thread that sleeps until the deadline and then wakes the task. Real runtimes keep all
+//! timers in one timer wheel driven by the event loop; a thread per timer is the poor man's
+//! version, fine for learning the shape:
+//!
+//! * register the waker somewhere the event source can reach it,
+//! * let the event source call `wake()` when the time comes,
+//! * on the next poll, check whether the deadline really has passed.
+//!
+//! The naive version spawns a thread on *every* `Pending` poll. A future can be polled many times
+//! before it is ready (by `select!`, by `join`, after spurious wakes), and each poll would leave a
+//! thread behind and a stale waker to be woken later. Done right there is exactly one thread, and it
+//! wakes exactly one waker: the most recent one.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// What the future and its helper thread share.
+#[derive(Debug, Default)]
+struct Shared {
+    /// Set by the helper thread once the deadline has passed.
+    fired: bool,
+    /// The waker of the most recent `Pending` poll.
+    waker: Option<Waker>,
+}
+
+/// Completes once `duration` has passed since [`Delay::new`], using at most one helper thread.
+#[derive(Debug)]
+pub struct Delay {
+    deadline: Instant,
+    shared: Arc<Mutex<Shared>>,
+    /// "A new waker needs a new thread to wake it."
+    started: bool,
+}
+
+impl Delay {
+    /// A delay that ends `duration` from now. Nothing starts until the first poll.
+    pub fn new(duration: Duration) -> Self {
+        Self {
+            deadline: Instant::now() + duration,
+            shared: Arc::default(),
+            started: false,
+        }
+    }
+}
+
+impl Future for Delay {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut new_waker = false;
+        {
+            let mut shared = self.shared.lock().unwrap();
+            // `fired` and the waker slot are read under the same lock the helper thread uses, so a
+            // wake can't slip in between our check and our store (that would be a lost wakeup).
+            if shared.fired || Instant::now() >= self.deadline {
+                return Poll::Ready(());
+            }
+            // Keep only the newest waker; skip the clone when the stored one wakes the same task.
+            match &shared.waker {
+                Some(stored) if stored.will_wake(cx.waker()) => {}
+                _ => {
+                    shared.waker = Some(cx.waker().clone());
+                    new_waker = true;
+                }
+            }
+        }
+
+        if new_waker {
+            self.started = false;
+        }
+        if !self.started {
+            self.started = true;
+            let shared = Arc::clone(&self.shared);
+            let deadline = self.deadline;
+            // A named thread shows up by name in the harness timeline ("wake from thread ...").
+            let spawned = thread::Builder::new().name("delay".into()).spawn(move || {
+                // `thread::sleep` is fine *here*: this is our own thread, not the executor's.
+                let now = Instant::now();
+                if deadline > now {
+                    thread::sleep(deadline - now);
+                }
+                let waker = {
+                    let mut shared = shared.lock().unwrap();
+                    shared.fired = true;
+                    shared.waker.take()
+                };
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+            });
+            spawned.expect("could not start the Delay's helper thread");
+        }
+        Poll::Pending
+    }
+}

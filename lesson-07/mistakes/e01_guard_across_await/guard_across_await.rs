@@ -1,0 +1,42 @@
+// A std MutexGuard held across .await: the future is not Send, and on one thread the next hit blocks it.
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Mutex, PoisonError};
+
+/// Where the counter saves each new count. (Given; the tests bring their own, slow ones.)
+pub trait Store: Sync {
+    /// Saves `count` as the latest number of hits on `page`. It may take a while, and two saves
+    /// of the same page may finish in either order.
+    fn save(&self, page: &str, count: u64) -> impl Future<Output = ()> + Send;
+}
+
+/// Counts hits per page and saves every new count.
+#[derive(Debug, Default)]
+pub struct Counter {
+    hits: Mutex<HashMap<String, u64>>,
+}
+
+impl Counter {
+    /// An empty counter. (Given.)
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records one hit on `page`, saves the new count, and returns it.
+    ///
+    /// The given code: it holds the guard (`hits`) across `store.save(..).await`. Fix it.
+    #[allow(clippy::await_holding_lock)]
+    pub async fn hit(&self, page: &str, store: &impl Store) -> u64 {
+        let mut hits = self.hits.lock().unwrap_or_else(PoisonError::into_inner);
+        let n = hits.entry(page.to_owned()).or_insert(0);
+        *n += 1;
+        store.save(page, *n).await;
+        *n
+    }
+
+    /// The number of hits on `page` so far. (Given.)
+    pub fn count(&self, page: &str) -> u64 {
+        let hits = self.hits.lock().unwrap_or_else(PoisonError::into_inner);
+        hits.get(page).copied().unwrap_or(0)
+    }
+}

@@ -1,0 +1,53 @@
+// Stale under load (a race between branches): a biased select! takes queued jobs before config changes and updates its copy only in the changed() branch, so while jobs are queued a new config is never applied.
+//! Exercise 4 — workers that follow a live config through a `watch` channel.
+//!
+//! `tokio::sync::watch` holds one value, the latest. Senders replace it; receivers read it
+//! whenever they like, and can await `changed()` to hear about a new one. Intermediate values
+//! may be skipped: a reader that was busy during three updates sees only the last. That is
+//! exactly right for configuration (and for a shutdown flag): nobody wants yesterday's rate
+//! limit, only the current one.
+
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+
+/// The live configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Increases with every change.
+    pub version: u64,
+    /// How long one job takes under this config.
+    pub job_time: Duration,
+}
+
+/// One finished job, and the config version it was handled with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Done {
+    /// The job's number.
+    pub job: u64,
+    /// The `Config::version` it ran under.
+    pub version: u64,
+}
+
+/// Handles jobs from `jobs` until that channel is closed, each under the newest config at the
+/// moment the job is taken, and returns what was done, in order.
+pub async fn worker(mut jobs: mpsc::Receiver<u64>, mut config: watch::Receiver<Config>) -> Vec<Done> {
+    let mut done = Vec::new();
+    let mut current = config.borrow_and_update().clone();
+    loop {
+        tokio::select! {
+            biased;
+            job = jobs.recv() => {
+                let Some(job) = job else { break };
+                tokio::time::sleep(current.job_time).await;
+                done.push(Done { job, version: current.version });
+            }
+            Ok(()) = config.changed() => {
+                current = config.borrow_and_update().clone();
+            }
+        }
+    }
+
+    // If the config's sender was dropped, `borrow` still gives the last value: we keep working.
+    done
+}
