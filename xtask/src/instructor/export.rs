@@ -9,7 +9,8 @@
 //!
 //! Which files: the files git knows about (tracked, plus new files that `.gitignore` does not
 //! exclude) when the course is a git checkout, otherwise every file; never `target/` or `.git/`.
-//! The instructor's CI (`.ci/`) and the grading benchmark are left out too.
+//! The instructor's CI (`.ci/`), the grading benchmark and the author's `first-messages.sh`
+//! (it reads `mistakes/`) are left out too.
 //!
 //! The edition speaks for itself: its `README.md` is written here ([`student_readme`]) from the
 //! course README's "For learners" part, so it lists only verbs that work there, and the tool's
@@ -36,7 +37,13 @@ use crate::error::{Outcome, Result, UserError};
 pub const SPOILER_DIRS: &[&str] = &["solutions", "grading", "mistakes"];
 
 /// Top-level paths the student edition leaves out besides the spoilers.
-const INSTRUCTOR_ONLY: &[&str] = &[".ci", "scripts/bench-grade.sh", "scripts/first-hour.sh"];
+const INSTRUCTOR_ONLY: &[&str] = &[
+    ".ci",
+    "scripts/bench-grade.sh",
+    "scripts/first-hour.sh",
+    // Reads every mistakes/ variant, which the student edition does not have.
+    "scripts/first-messages.sh",
+];
 
 /// Lines shorter than this (non-blank characters) are too common to count as leaks.
 pub const MIN_LEAK_CHARS: usize = 20;

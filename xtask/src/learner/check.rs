@@ -1,7 +1,8 @@
-//! `cargo xtask check LESSON [EXERCISE] [--solution] [--json]`.
+//! `cargo xtask check LESSON [EXERCISE] [--solution] [--json] [--all]`.
 //!
 //! Why this file exists: the learner's main loop. It checks, records progress (never for
 //! `--solution`), prints the calm report or the JSON, and exits 0 only when everything passed.
+//! The report shows the most telling failing test of an exercise; `--all` shows every one.
 
 use std::io::IsTerminal;
 
@@ -23,22 +24,28 @@ pub struct Args {
     /// Check the reference solutions instead of your files.
     #[arg(long)]
     pub solution: bool,
-    /// Print the machine-readable report (see docs/FORMAT.md).
+    /// Print the machine-readable report (see docs/FORMAT.md); it always holds every test.
     #[arg(long)]
     pub json: bool,
+    /// Show every failing test of an exercise, not only the most telling one.
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Runs the verb.
 pub fn run(args: Args) -> Result<Outcome> {
-    check(
-        &args.lesson,
-        args.exercise.as_deref(),
-        args.solution,
-        args.json,
-    )
+    check(&args)
 }
 
-fn check(lesson: &str, exercise: Option<&str>, solution: bool, json: bool) -> Result<Outcome> {
+fn check(args: &Args) -> Result<Outcome> {
+    let Args {
+        lesson,
+        exercise,
+        solution,
+        json,
+        all,
+    } = args;
+    let (exercise, solution, json, all) = (exercise.as_deref(), *solution, *json, *all);
     let course = Course::locate()?;
     let lesson = course.lesson(lesson)?;
     lesson.check_files()?;
@@ -65,10 +72,12 @@ fn check(lesson: &str, exercise: Option<&str>, solution: bool, json: bool) -> Re
         println!("{}", report.to_json());
     } else {
         let next = learner::next_step(&course, &lesson, &report);
-        print!(
-            "{}",
-            report::render_human(&report, Style::stdout(), None, next.as_deref())
-        );
+        let view = report::View {
+            focus: None,
+            next: next.as_deref(),
+            all,
+        };
+        print!("{}", report::render(&report, Style::stdout(), view));
     }
     Ok(Outcome::from_ok(all_pass))
 }

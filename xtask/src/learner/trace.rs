@@ -78,6 +78,16 @@ fn trace(lesson: &str, exercise: &str) -> Result<Outcome> {
             }
             println!("    {line}");
         }
+        // Amid the raw output, say which panic `check` reports as the test's own failure
+        // (pipeline::failure): the others above are context.
+        if r.status != Status::Pass
+            && let Some(first) = r
+                .message
+                .as_deref()
+                .and_then(|m| m.lines().find(|l| !l.trim().is_empty()))
+        {
+            println!("    {} {first}", style.bold("→ why it failed:"));
+        }
         ok &= r.status == Status::Pass;
     }
     if results.is_empty() {

@@ -13,12 +13,15 @@
 //! * [`cargo_build`]: `cargo test --no-run` and its diagnostics, and the one cargo command;
 //! * [`attribution`]: which exercise a compile error belongs to;
 //! * [`runner`]: one process per test, a time limit each, a few at a time;
+//! * [`failure`]: what a failing test says (its own failure, not the first panic) and the
+//!   ranking that puts the most telling failure of an exercise first;
 //! * [`process`]: child processes with captured, capped output; `which`;
 //! * [`progress`]: what a person sees while a lesson builds;
 //! * [`report`]: the lesson report, for humans and as JSON.
 
 pub mod attribution;
 pub mod cargo_build;
+pub mod failure;
 pub mod overlay;
 pub mod plan;
 pub mod process;

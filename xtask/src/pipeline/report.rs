@@ -1,8 +1,9 @@
 //! The check report: the calm human view and the `--json` shape of docs/FORMAT.md.
 //!
 //! Why this file exists: a learner reads this report dozens of times an hour, so it says little
-//! and says it kindly — one line per exercise (✓/✗ and the title), the first failing test's
-//! message for the exercise being worked on, progress (`3/9`) and exactly one next step. Tools
+//! and says it kindly — one line per exercise (✓/✗ and the title), the most telling failing
+//! test's message for the exercise being worked on (ranked by [`failure::rank`], with
+//! "+N more failing" when others fail too), progress (`3/9`) and exactly one next step. Tools
 //! (the grader, editors, CI) read the JSON, whose shape is fixed by docs/FORMAT.md:
 //!
 //! ```json
@@ -18,6 +19,7 @@
 use serde::Serialize;
 
 use crate::course::status::Status;
+use crate::pipeline::failure;
 use crate::pipeline::process::strip_ansi;
 use crate::term::Style;
 
@@ -128,10 +130,29 @@ impl LessonReport {
 }
 
 impl ExerciseReport {
-    /// The first test that did not pass.
-    pub fn first_failure(&self) -> Option<&TestReport> {
-        self.tests.iter().find(|t| !t.status.is_pass())
+    /// The failing tests (failed or timed out), the most telling first: a message naming a
+    /// rule, then one with the author's words, then bare ones ([`failure::rank`]); ties keep
+    /// the test order.
+    pub fn failures(&self) -> Vec<&TestReport> {
+        failure::rank(
+            self.tests
+                .iter()
+                .filter(|t| matches!(t.status, Status::Fail | Status::Timeout))
+                .map(|t| (t, t.message.as_deref()))
+                .collect(),
+        )
     }
+}
+
+/// How [`render`] shows a report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct View<'a> {
+    /// The exercise shown in detail (default: [`LessonReport::focus`]).
+    pub focus: Option<&'a str>,
+    /// The single next step, printed last.
+    pub next: Option<&'a str>,
+    /// Every failing test of an exercise, not only the most telling one (`check --all`).
+    pub all: bool,
 }
 
 /// Lines of the message shown for the exercise in focus; others get one line.
@@ -156,6 +177,22 @@ pub fn render_human(
     focus: Option<&str>,
     next: Option<&str>,
 ) -> String {
+    render(
+        r,
+        style,
+        View {
+            focus,
+            next,
+            all: false,
+        },
+    )
+}
+
+/// Renders the human report as `view` says. Per exercise that fails: its most telling failing
+/// test (all of them with `view.all`), the exercise in focus with up to [`FOCUS_LINES`] lines
+/// of each message, the others with one; then, in focus, `+N more failing` and how to see them.
+pub fn render(r: &LessonReport, style: Style, view: View<'_>) -> String {
+    let View { focus, next, all } = view;
     let mut out = String::new();
     let wrap_width = line_width();
     let progress = format!("{}/{}", r.passed, r.total);
@@ -218,22 +255,30 @@ pub fn render_human(
             } else if let Some(first) = ex.compile_summary.first() {
                 out.push_str(&format!("      {}\n", style.dim(first)));
             }
-        } else if let Some(t) = ex.first_failure()
-            && matches!(t.status, Status::Fail | Status::Timeout)
-        {
-            let msg = t.message.as_deref().unwrap_or("");
-            let lines: Vec<&str> = msg.lines().collect();
-            let keep = if in_focus { FOCUS_LINES } else { 1 };
-            out.push_str(&format!("      {}\n", style.dim(&t.name)));
-            for line in lines.iter().take(keep) {
-                for part in wrap(line, wrap_width) {
-                    out.push_str(&format!("      │ {part}\n"));
+        } else {
+            let failing = ex.failures();
+            let shown = if all { failing.len() } else { 1 };
+            for t in failing.iter().take(shown) {
+                let msg = t.message.as_deref().unwrap_or("");
+                let lines: Vec<&str> = msg.lines().collect();
+                let keep = if in_focus { FOCUS_LINES } else { 1 };
+                out.push_str(&format!("      {}\n", style.dim(&t.name)));
+                for line in lines.iter().take(keep) {
+                    for part in wrap(line, wrap_width) {
+                        out.push_str(&format!("      │ {part}\n"));
+                    }
+                }
+                if lines.len() > keep && in_focus {
+                    out.push_str(&format!(
+                        "      {}\n",
+                        style.dim(&format!("│ … {} more lines", lines.len() - keep))
+                    ));
                 }
             }
-            if lines.len() > keep && in_focus {
+            if in_focus && failing.len() > shown {
                 out.push_str(&format!(
                     "      {}\n",
-                    style.dim(&format!("│ … {} more lines", lines.len() - keep))
+                    style.dim(&more_failing(&r.lesson, &ex.id, failing.len() - shown))
                 ));
             }
         }
@@ -243,6 +288,11 @@ pub fn render_human(
         out.push_str(&format!("{} {}\n", style.bold("next:"), next));
     }
     out
+}
+
+/// The line under the most telling failure when others fail too.
+pub fn more_failing(lesson: &str, exercise: &str, n: usize) -> String {
+    format!("+{n} more failing — see them all with `cargo xtask check {lesson} {exercise} --all`")
 }
 
 /// Most warnings shown; the rest are counted.
@@ -330,6 +380,59 @@ mod tests {
         };
         r.tally();
         r
+    }
+
+    fn two_failures() -> LessonReport {
+        let mut r = sample();
+        let test = |name: &str, message: &str| TestReport {
+            name: name.into(),
+            status: Status::Fail,
+            message: Some(message.into()),
+            target: "check".into(),
+        };
+        r.exercises[0].tests = vec![
+            test(
+                "e01_countdown::a_counts",
+                "assertion `left == right` failed\n  left: 1\n right: 2",
+            ),
+            test(
+                "e01_countdown::b_wakes",
+                "lost wakeup (rule 2: arrange a wake before returning Pending): poll #1",
+            ),
+        ];
+        r
+    }
+
+    #[test]
+    fn the_rule_naming_failure_is_shown_first_with_a_count_of_the_rest() {
+        let s = render_human(&two_failures(), Style::plain(), None, None);
+        let b = s
+            .find("e01_countdown::b_wakes")
+            .expect("the rule-naming test must be shown");
+        assert!(
+            !s.contains("e01_countdown::a_counts"),
+            "only the most telling failure is shown by default:\n{s}"
+        );
+        assert!(s[b..].contains("│ lost wakeup (rule 2"), "{s}");
+        assert!(
+            s.contains(
+                "+1 more failing — see them all with `cargo xtask check lesson-02 e01_countdown --all`"
+            ),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn all_shows_every_failure_best_first() {
+        let view = View {
+            all: true,
+            ..View::default()
+        };
+        let s = render(&two_failures(), Style::plain(), view);
+        let a = s.find("e01_countdown::a_counts").expect("--all shows both");
+        let b = s.find("e01_countdown::b_wakes").expect("--all shows both");
+        assert!(b < a, "the rule-naming failure comes first:\n{s}");
+        assert!(!s.contains("more failing"), "{s}");
     }
 
     #[test]

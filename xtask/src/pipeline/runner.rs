@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use crate::course::status::Status;
 use crate::error::{Result, UserError};
+use crate::pipeline::failure;
 use crate::pipeline::process::{self, Captured};
 
 /// Decides a test's status and message from its captured process output.
@@ -109,7 +110,8 @@ pub struct TestResult {
     pub name: String,
     /// Verdict.
     pub status: Status,
-    /// The failure message (trimmed panic message with the harness's diagnosis), if any.
+    /// The failure message (the test's own failure with the harness's diagnosis, then other
+    /// panics as context; see [`failure`]), if any.
     pub message: Option<String>,
     /// Everything captured from the process.
     pub output: Captured,
@@ -241,7 +243,8 @@ pub fn run_one(bin: &Path, spec: &TestSpec, cfg: &RunnerConfig) -> TestResult {
 }
 
 /// The verdict of a plain libtest process: exit 0 with `1 passed` is a pass, a kill at the time
-/// limit a timeout, anything else a failure with the panic message.
+/// limit a timeout, anything else a failure with the test's own failure message
+/// ([`failure::own_failure`]: the test thread's panic first, other panics as context).
 pub fn default_judge(spec: &TestSpec, out: &Captured) -> (Status, Option<String>) {
     if (out.timed_out || out.status.is_some_and(|s| s.code().is_none()))
         && let Some(alarm) = harness_alarm(&out.stderr)
@@ -268,7 +271,7 @@ pub fn default_judge(spec: &TestSpec, out: &Captured) -> (Status, Option<String>
             Some("the test did not run (ignored, or not in this binary)".into()),
         );
     }
-    if let Some(msg) = failure_message(&spec.name, &out.stdout) {
+    if let Some(msg) = failure::own_failure(&spec.name, &out.stdout, &out.stderr) {
         return (Status::Fail, Some(msg));
     }
     if code.is_none() {
@@ -302,40 +305,6 @@ fn harness_alarm(stderr: &str) -> Option<String> {
     Some(text.lines().take(6).collect::<Vec<_>>().join("\n"))
 }
 
-/// Extracts the failure message of `name` from libtest's report: the panic message after
-/// `panicked at <where>:` up to libtest's `note:` line (the harness's "rule N" diagnosis and its
-/// timeline are part of the panic message, so they are kept), or the captured output if the test
-/// returned an error instead of panicking.
-pub fn failure_message(name: &str, stdout: &str) -> Option<String> {
-    let header = format!("---- {name} stdout ----");
-    let start = stdout.find(&header)? + header.len();
-    let section = &stdout[start..];
-    let end = section.find("\nfailures:\n").unwrap_or(section.len());
-    let section = &section[..end];
-    let msg = match section.find("panicked at ") {
-        Some(p) => {
-            let after = &section[p..];
-            let body = after.split_once('\n').map(|(_, b)| b).unwrap_or("");
-            let body = match body.find("\nnote: run with `RUST_BACKTRACE") {
-                Some(n) => &body[..n],
-                None => body
-                    .strip_prefix("note: run with `RUST_BACKTRACE")
-                    .map_or(body, |_| ""),
-            };
-            body.to_string()
-        }
-        None => section.to_string(),
-    };
-    let msg = msg
-        .trim_matches(|c: char| c == '\n' || c == '\r')
-        .trim_end();
-    Some(if msg.trim().is_empty() {
-        "the test failed without a message".to_string()
-    } else {
-        msg.to_string()
-    })
-}
-
 fn last_lines(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
@@ -360,7 +329,7 @@ mod tests {
 
     #[test]
     fn extracts_panic_message_with_diagnosis() {
-        let m = failure_message("e01_a::adds", FAILED).unwrap();
+        let m = failure::own_failure("e01_a::adds", FAILED, "").unwrap();
         assert_eq!(
             m,
             "rule 2 (register a wake before Pending): lost wakeup\n  +0.0 ms  poll #1 -> Pending"

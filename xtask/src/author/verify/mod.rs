@@ -28,6 +28,8 @@ use proofs::{proof_manifest, proof_mistakes, proof_solutions, proof_stubs, proof
 pub struct VerifyCtx<'a> {
     /// The course under test.
     pub course: &'a Course,
+    /// Proof 4 also prints, per mistake, the first message line `check` shows for it.
+    pub show_messages: bool,
 }
 
 /// A proof over one lesson: the problems it found (empty = proven).
@@ -86,6 +88,10 @@ pub struct Args {
     /// Only these proofs (repeat or comma-separate: `--proof 1,4`).
     #[arg(long = "proof", value_delimiter = ',')]
     pub proofs: Vec<u8>,
+    /// With proof 4: print `mistake → first message line shown` for every mistake, so an
+    /// author can read whether each names the promise it breaks.
+    #[arg(long)]
+    pub show_messages: bool,
 }
 
 /// The `verify` verb. `--proof` restricts the run to those proof numbers (none given: all).
@@ -93,7 +99,10 @@ pub fn run(args: Args) -> Result<Outcome> {
     let only = &args.proofs;
     let wanted = |n: u8| only.is_empty() || only.contains(&n);
     let course = Course::locate()?;
-    let ctx = VerifyCtx { course: &course };
+    let ctx = VerifyCtx {
+        course: &course,
+        show_messages: args.show_messages,
+    };
     // Resolve the argument first so a typo is a usage error (exit 2), not a failed proof.
     let dirs: Vec<PathBuf> = match &args.lesson {
         Some(arg) => vec![course.lesson_dir(arg)?],

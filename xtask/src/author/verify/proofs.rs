@@ -14,9 +14,11 @@ use crate::course::status::Status;
 use crate::course::{Lesson, manifest_check};
 use crate::error::{Result, UserError};
 use crate::pipeline::cargo_build::cargo_command;
+use crate::pipeline::failure::{self, Telling};
 use crate::pipeline::overlay::{self, OverlaySpec};
 use crate::pipeline::plan::{self, CheckPlan};
 use crate::pipeline::process;
+use crate::pipeline::report::ExerciseReport;
 
 fn first_line(s: Option<&str>) -> String {
     s.and_then(|m| m.lines().find(|l| !l.trim().is_empty()))
@@ -146,7 +148,12 @@ fn run_mistakes(
             let shown = lesson.display_path(m.strip_prefix(&lesson.dir).unwrap_or(m));
             let ex = report.exercises.iter().find(|e| &e.id == id);
             match ex.map(|e| e.status) {
-                Some(Status::Fail | Status::Timeout) => Ok(()),
+                Some(Status::Fail | Status::Timeout) => {
+                    if ctx.show_messages {
+                        show_first_message(&shown, ex);
+                    }
+                    Ok(())
+                }
                 Some(Status::Pass) => Err(Some(format!(
                     "{shown}: passes every visible test; the tests must reject it"
                 ))),
@@ -162,6 +169,24 @@ fn run_mistakes(
             }
         })
         .collect())
+}
+
+/// `verify --show-messages`: the first message line `check` shows for a rejected mistake (its
+/// most telling failing test, pipeline::failure), flagged when that line names no promise.
+fn show_first_message(shown: &str, ex: Option<&ExerciseReport>) {
+    let Some(t) = ex.and_then(|e| e.failures().into_iter().next()) else {
+        return;
+    };
+    let message = t.message.as_deref().unwrap_or("");
+    let flag = match failure::telling(message) {
+        Telling::Bare => "   [bare: names no promise]",
+        _ => "",
+    };
+    println!(
+        "    {shown} → {}{flag}",
+        first_line(Some(failure::own_part(message)))
+    );
+    let _ = std::io::Write::flush(&mut std::io::stdout());
 }
 
 /// Proof 5: `cargo test -p xtask -p shared` passes.

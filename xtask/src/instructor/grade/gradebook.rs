@@ -22,6 +22,7 @@ use serde_json::json;
 
 use crate::course::status::Status;
 use crate::instructor::grade::formats::{self, Format};
+use crate::pipeline::failure;
 
 /// One test's grade.
 #[derive(Debug, Clone)]
@@ -317,7 +318,7 @@ pub fn feedback_md(lesson: &str, g: &StudentGrade, files: &[(String, String)]) -
                 let _ = writeln!(s, "{text}\n");
             }
         }
-        for t in &e.tests {
+        for t in feedback_order(&e.tests) {
             let (mark, note) = match t.status {
                 Status::Pass => ("✓", ""),
                 Status::NotRun => ("–", " (not run)"),
@@ -340,6 +341,22 @@ pub fn feedback_md(lesson: &str, g: &StudentGrade, files: &[(String, String)]) -
         s.push('\n');
     }
     s
+}
+
+/// The order of tests in `feedback.md`: the visible failing tests first, the most telling one
+/// on top (the same ranking as `check`: pipeline::failure), then the rest as listed.
+fn feedback_order(tests: &[TestGrade]) -> Vec<&TestGrade> {
+    let failing_visible =
+        |t: &TestGrade| !t.hidden && matches!(t.status, Status::Fail | Status::Timeout);
+    let mut order = failure::rank(
+        tests
+            .iter()
+            .filter(|t| failing_visible(t))
+            .map(|t| (t, t.message.as_deref()))
+            .collect(),
+    );
+    order.extend(tests.iter().filter(|t| !failing_visible(t)));
+    order
 }
 
 fn indent(text: &str, pad: &str) -> String {
@@ -577,6 +594,25 @@ mod tests {
         let x = junit_xml("lesson-09", &sample(), &files());
         assert!(x.contains("&lt;here&gt;"));
         assert!(x.contains("hidden::e01_a::three"));
+    }
+
+    #[test]
+    fn feedback_puts_the_rule_naming_failure_first() {
+        let mut g = sample();
+        let mut rule = g.exercises[0].tests[1].clone();
+        rule.name = "e01_a::wakes".into();
+        rule.message = Some("lost wakeup (rule 2: arrange a wake before returning Pending)".into());
+        g.exercises[0].tests.push(rule);
+        let md = feedback_md("lesson-09", &g, &files());
+        let wakes = md
+            .find("`e01_a::wakes`")
+            .expect("the failing test is listed");
+        let two = md.find("`e01_a::two`").expect("the bare failure is listed");
+        let one = md.find("`e01_a::one`").expect("the passing test is listed");
+        assert!(
+            wakes < two && two < one,
+            "feedback must list the failure naming a rule first, then other failures, then the rest:\n{md}"
+        );
     }
 
     #[test]
