@@ -791,6 +791,15 @@ mod e08_no_blocking {
             run.output, expected,
             "checksum(data) must return crunch(&data)"
         );
+        // The check that holds whatever the machine's load: crunch needs 40 ms, so an answer that
+        // hands it to another thread cannot have the result on its first poll.
+        assert!(
+            run.polls >= 2,
+            "blocking poll (rule 3): checksum was Ready on its very first poll, so that poll waited \
+             the 40 ms crunch takes (ran it, or joined a thread running it). Hand crunch to \
+             tokio::task::spawn_blocking and .await the JoinHandle: the first poll then returns \
+             Pending and the executor thread stays free"
+        );
     }
 }
 
