@@ -12,11 +12,7 @@ use std::time::Duration;
 const CLOCKS: &str = "(use tokio's clock, tokio::time::{sleep, sleep_until, Instant}: under paused time \
                       std::time::Instant and std::thread::sleep do not see virtual time)";
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-use shared::testing::quiet_panic;
+use shared::testing::{ms, quiet_panic};
 
 mod e01_backoff {
     use super::*;
