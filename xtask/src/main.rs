@@ -81,13 +81,13 @@ enum Command {
     /// Prove the course sound (docs/FORMAT.md "What verify proves").
     #[cfg(not(feature = "grading"))]
     Verify(Relaunched),
-    /// Instructor: package grading for Gradescope or GitHub Classroom.
+    /// Instructor: package grading for Gradescope, Classroom 50 or PrairieLearn (or Actions feedback).
     #[cfg(not(feature = "grading"))]
     Autograder(Relaunched),
     /// Instructor: write the student edition (no solutions, hidden tests or mistakes).
     #[cfg(not(feature = "grading"))]
     Export(Relaunched),
-    /// Instructor: grade every submission of a lesson (gradebook, feedback, Gradescope JSON).
+    /// Instructor: grade every submission of a lesson (gradebook, feedback, platform JSON).
     #[cfg(not(feature = "grading"))]
     Grade(Relaunched),
     /// Run an exercise's visible tests with the harness timelines printed.
