@@ -1082,6 +1082,39 @@ mod e06_worker_pool {
     }
 
     #[test]
+    fn join_waits_for_a_task_that_is_out_of_the_queue() {
+        // join is called only once the task has been polled and is waiting on another thread:
+        // the queue is empty then, but the task is still alive, and join must wait for it.
+        let polled = Arc::new(AtomicBool::new(false));
+        let done = Arc::new(AtomicBool::new(false));
+        let (seen, flag) = (polled.clone(), done.clone());
+        within(
+            LIMIT,
+            "Pool::join never returned after its task had finished",
+            move || {
+                let pool = Pool::new(2);
+                pool.spawn(async move {
+                    seen.store(true, SeqCst);
+                    WakeFromThread::new(Duration::from_millis(60), ()).await;
+                    flag.store(true, SeqCst);
+                });
+                while !polled.load(SeqCst) {
+                    thread::sleep(Duration::from_millis(1));
+                }
+                // Let the worker finish that first poll and put the task aside.
+                thread::sleep(Duration::from_millis(10));
+                pool.join();
+            },
+        );
+        assert!(
+            done.load(SeqCst),
+            "Pool::join returned while its task was still waiting for a wake: an empty queue does \
+             not mean every task is done (a pending task is out of the queue). Count live tasks \
+             and wait until the count is zero"
+        );
+    }
+
+    #[test]
     fn tasks_woken_as_the_workers_go_to_sleep_still_run() {
         within(
             LIMIT,

@@ -30,6 +30,30 @@ pub struct VerifyCtx<'a> {
     pub course: &'a Course,
     /// Proof 4 also prints, per mistake, the first message line `check` shows for it.
     pub show_messages: bool,
+    /// A private copy of the running xtask binary, taken before any proof runs. Proof 6 runs
+    /// `check` in the student edition with it: proof 5's `cargo test -p xtask` rebuilds
+    /// `target/debug/xtask` (both builds of the tool write there), which would leave
+    /// `current_exe()` pointing at a deleted file.
+    pub tool: PathBuf,
+}
+
+/// Copies the running binary to `target/xtask/verify-tool/`, falling back to the binary itself.
+fn private_tool_copy(course: &Course) -> PathBuf {
+    let Ok(exe) = std::env::current_exe() else {
+        return PathBuf::from("xtask");
+    };
+    let dir = course.target_dir().join("xtask").join("verify-tool");
+    // Copied under a temporary name, then renamed over the last run's copy: a verify still
+    // running with that one keeps its (now unlinked) file.
+    let partial = dir.join(format!("xtask.{}", std::process::id()));
+    let copy = dir.join("xtask");
+    let copied = std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::copy(&exe, &partial))
+        .and_then(|_| std::fs::rename(&partial, &copy));
+    match copied {
+        Ok(()) => copy,
+        Err(_) => exe,
+    }
 }
 
 /// A proof over one lesson: the problems it found (empty = proven).
@@ -102,6 +126,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     let ctx = VerifyCtx {
         course: &course,
         show_messages: args.show_messages,
+        tool: private_tool_copy(&course),
     };
     // Resolve the argument first so a typo is a usage error (exit 2), not a failed proof.
     let dirs: Vec<PathBuf> = match &args.lesson {

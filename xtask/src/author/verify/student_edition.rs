@@ -65,10 +65,9 @@ pub fn proof_student_edition(ctx: &VerifyCtx) -> Result<Vec<String>> {
             }
         }
     }
-    let exe =
-        std::env::current_exe().map_err(|e| UserError::io("cannot find the xtask binary", e))?;
+    let exe = &ctx.tool;
     for name in course.lesson_names() {
-        let mut cmd = Command::new(&exe);
+        let mut cmd = Command::new(exe);
         cmd.args(["check", &name, "--json"])
             .current_dir(&out)
             .env("GEARS_COURSE_ROOT", &out);
