@@ -14,8 +14,13 @@
 //! Cargo.toml        the course's, with members = ["g001", "g002", ...] and, per member, a
 //!                   profile override (no incremental state, no debug info: built once)
 //! Cargo.lock        the course's
-//! shared/           a copy of <course>/shared (a copy, not a link, so nothing in the
-//!                   workspace leads back into the course)
+//! course-copy/shared/
+//!                   a copy of <course>/shared (a copy, not a link, so nothing in the
+//!                   workspace leads back into the course), under a path of its own: cargo
+//!                   names a path package's artifacts after its path relative to the workspace
+//!                   root, so a copy at `shared/` would share the course's `shared` artifacts
+//!                   and fingerprints, and an author's later edit to `shared` would go unseen
+//!                   (cargo would check the copy's files, unchanged, and call it fresh)
 //! g001/             a pristine copy of the lesson crate (no solutions/, no mistakes/), package
 //!                   `g001` whose library is still called `lesson_NN` so the tests' `use` lines
 //!                   work, the tests armed with the verdict guard, the student's exercise files,
@@ -36,6 +41,10 @@ use crate::instructor::grade::rewrite;
 use crate::pipeline::cargo_build::{self, Diagnostic};
 use crate::pipeline::overlay::{self, write_if_changed};
 use crate::pipeline::process;
+
+/// Where the grading workspace keeps its copies of the course's path dependencies (see the
+/// module docs for why not at their own paths).
+const COPIES: &str = "course-copy";
 
 /// The one test target of every member: `tests/check.rs` and `grading/hidden.rs` as modules
 /// `check` and `hidden` of a single generated test crate, so each submission costs one test
@@ -151,10 +160,15 @@ pub fn materialise(
     // back into the course (`shared/../lesson-NN/solutions`). Files are rewritten only when
     // they change, so cargo's fingerprints (and the compiled `shared`) survive between runs.
     for rel in overlay::path_dependencies(course) {
-        let to = root.join(&rel);
-        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.file_type().is_symlink()) {
-            let _ = std::fs::remove_file(&to);
+        // A grading folder from before the copies moved: its copy at the course's own path
+        // must go, so that nothing builds from it again.
+        let old = root.join(&rel);
+        if std::fs::symlink_metadata(&old).is_ok_and(|m| m.file_type().is_symlink()) {
+            let _ = std::fs::remove_file(&old);
+        } else if old.join("Cargo.toml").is_file() {
+            let _ = std::fs::remove_dir_all(&old);
         }
+        let to = root.join(COPIES).join(&rel);
         let from = course.root.join(&rel);
         let mut files = Vec::new();
         list_files(&from, Path::new(""), &mut files);
@@ -320,6 +334,22 @@ fn member_manifest(text: &str, package: &str, lib: &str) -> Result<String> {
 
 fn workspace_manifest(course: &Course, members: &[String]) -> Result<String> {
     let mut table = overlay::course_manifest_with_members(course, members)?;
+    // Path dependencies point at the copies under `course-copy/`.
+    let copied = overlay::path_dependencies(course);
+    let deps = table
+        .get_mut("workspace")
+        .and_then(|w| w.get_mut("dependencies"))
+        .and_then(|d| d.as_table_mut());
+    for (_, dep) in deps.into_iter().flat_map(|d| d.iter_mut()) {
+        let Some(path) = dep.get_mut("path") else {
+            continue;
+        };
+        let rel = PathBuf::from(path.as_str().unwrap_or_default());
+        if copied.iter().any(|c| rel.starts_with(c)) {
+            let moved = Path::new(COPIES).join(rel);
+            *path = toml::Value::String(moved.to_string_lossy().replace('\\', "/"));
+        }
+    }
     // Members are built once and thrown away: incremental state and debug info only cost time.
     // Per-package overrides leave the dependencies' settings (and so their artifacts) alone.
     let profile = table
@@ -625,6 +655,25 @@ mod tests {
             vec!["g007".to_string()],
             "the member whose compiler holds the batch up must be the one built alone"
         );
+    }
+
+    #[test]
+    fn path_dependencies_point_at_copies_under_a_path_of_their_own() {
+        // The course's own `shared` at `shared/` and the grading copy must not have the same
+        // path relative to their workspace roots, or cargo gives both the same artifacts.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[workspace]\nmembers = [\"shared\"]\n\n[workspace.dependencies]\n\
+             shared = { path = \"shared\" }\ntokio = \"1\"\n",
+        )
+        .unwrap();
+        let course = Course::at(dir.path()).unwrap();
+        let text = workspace_manifest(&course, &["g001".to_string()]).unwrap();
+        let t: toml::Table = toml::from_str(&text).unwrap();
+        let deps = &t["workspace"]["dependencies"];
+        assert_eq!(deps["shared"]["path"].as_str(), Some("course-copy/shared"));
+        assert_eq!(deps["tokio"].as_str(), Some("1"), "registry dependencies stay as they are");
     }
 
     #[test]
