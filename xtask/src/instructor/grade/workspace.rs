@@ -673,7 +673,11 @@ mod tests {
         let t: toml::Table = toml::from_str(&text).unwrap();
         let deps = &t["workspace"]["dependencies"];
         assert_eq!(deps["shared"]["path"].as_str(), Some("course-copy/shared"));
-        assert_eq!(deps["tokio"].as_str(), Some("1"), "registry dependencies stay as they are");
+        assert_eq!(
+            deps["tokio"].as_str(),
+            Some("1"),
+            "registry dependencies stay as they are"
+        );
     }
 
     #[test]
