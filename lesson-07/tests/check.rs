@@ -643,13 +643,30 @@ mod e05_once_init {
                     }
                     let polls: Vec<u64> = handles.iter().map(|h| h.polls()).collect();
                     open.send(true).expect("the gate");
+                    let mut got = Vec::new();
                     for task in tasks {
-                        let _ = tokio::time::timeout(ms(1000), task).await;
+                        got.push(match tokio::time::timeout(ms(1000), task).await {
+                            Ok(Ok(value)) => format!("{value:?}"),
+                            Ok(Err(e)) if e.is_panic() => format!(
+                                "panicked: {}",
+                                shared::testing::panic_message(&*e.into_panic())
+                            ),
+                            Ok(Err(_)) => "cancelled".to_string(),
+                            Err(_) => "still waiting 1 s after init finished".to_string(),
+                        });
                     }
-                    polls
+                    (polls, got)
                 })
                 .await
         });
+        let (polls, got) = polls;
+        let mut seen = got.clone();
+        seen.dedup();
+        assert!(
+            got.iter().all(|g| g == "Ok(7)"),
+            "three callers waited for one init that returned Ok(7), and got {seen:?}: every \
+             waiting caller must get the value once the init is done"
+        );
         let most = polls.iter().copied().max().unwrap_or(0);
         assert!(
             most <= 3,
