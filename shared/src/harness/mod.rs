@@ -155,9 +155,10 @@ impl Harness {
     /// preempted (the kernel ran another thread) is not counted, so a busy
     /// machine does not cause false reports. Set it from the durations a test
     /// uses: a poll that sleeps 15 ms passes a 20 ms limit. While other
-    /// threads of the process are being preempted, a wait counts only past
-    /// 100 ms (it may be a lock one of them holds), so a test that wants a
-    /// shorter sleep seen as blocking keeps its other threads idle.
+    /// threads of the process are being preempted, a wait may be a lock one of
+    /// them holds: from 2 such preemptions during the poll, each excuses 25 ms
+    /// of waiting, and from 8 on a wait counts only past 1 s. So a test that
+    /// wants a short sleep seen as blocking keeps its other threads idle.
     pub fn blocking_threshold(mut self, limit: Duration) -> Self {
         self.blocking_threshold = limit;
         self
