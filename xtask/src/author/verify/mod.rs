@@ -18,6 +18,7 @@ pub mod student_edition;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::course::{Course, Lesson};
 use crate::error::{Outcome, Result};
@@ -102,6 +103,8 @@ struct Line {
     number: u8,
     what: &'static str,
     problems: Vec<String>,
+    /// How long the proof took (shown, so an author sees each lesson's share of CI's budget).
+    took: Option<Duration>,
 }
 
 /// The arguments of `cargo xtask verify`.
@@ -139,12 +142,14 @@ pub fn run(args: Args) -> Result<Outcome> {
     }
     if args.lesson.is_none() {
         for (number, what, proof) in COURSE_PROOFS.iter().filter(|p| wanted(p.0)) {
+            let start = Instant::now();
             let problems = proof(&ctx).unwrap_or_else(|e| vec![e.to_string()]);
             printer.emit(Line {
                 scope: "course".into(),
                 number: *number,
                 what,
                 problems,
+                took: Some(start.elapsed()),
             });
         }
     }
@@ -163,7 +168,9 @@ fn lesson_proofs(ctx: &VerifyCtx, dir: &Path, wanted: &dyn Fn(u8) -> bool, print
     match Lesson::load(dir) {
         Ok(lesson) => {
             let mut manifest_ok = true;
+            let lesson_start = Instant::now();
             for (number, what, proof) in selected {
+                let start = Instant::now();
                 let problems = if *number > 1 && !manifest_ok {
                     vec!["not attempted: proof 1 failed for this lesson".to_string()]
                 } else {
@@ -177,8 +184,10 @@ fn lesson_proofs(ctx: &VerifyCtx, dir: &Path, wanted: &dyn Fn(u8) -> bool, print
                     number: *number,
                     what,
                     problems,
+                    took: Some(start.elapsed()),
                 });
             }
+            printer.total(&name, lesson_start.elapsed());
         }
         Err(e) => {
             for (number, what, _) in selected {
@@ -192,6 +201,7 @@ fn lesson_proofs(ctx: &VerifyCtx, dir: &Path, wanted: &dyn Fn(u8) -> bool, print
                     number: *number,
                     what,
                     problems: vec![problem],
+                    took: None,
                 });
             }
         }
@@ -225,12 +235,23 @@ impl Printer {
             1 => style.dim(" — 1 problem"),
             n => style.dim(&format!(" — {n} problems")),
         };
+        let took = line
+            .took
+            .map(|t| style.dim(&format!("  ({:.1} s)", t.as_secs_f64())))
+            .unwrap_or_default();
         println!(
-            "{mark} {:<10} proof {}  {}{tail}",
+            "{mark} {:<10} proof {}  {}{tail}{took}",
             line.scope, line.number, line.what
         );
         let _ = std::io::stdout().flush();
         self.lines.push(line);
+    }
+
+    /// One dim line with a lesson's whole time: its share of CI's budget.
+    fn total(&self, scope: &str, took: Duration) {
+        let text = format!("  {scope} took {:.0} s in all", took.as_secs_f64());
+        println!("{}", self.style.dim(&text));
+        let _ = std::io::stdout().flush();
     }
 
     /// Lists what failed and prints `N passed, N failed`; true when nothing failed.
