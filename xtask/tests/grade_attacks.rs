@@ -258,11 +258,13 @@ fn attacks_score_zero_and_the_reference_scores_full() {
         "sink_compile_errors",
         "sink_const_eval",
         "sink_deep_nesting",
+        "sink_static_1gib",
     ] {
         assert_eq!(
             score(s, "e02_greet"),
             5.0,
-            "`{s}` broke only e01; its correct e02 must keep its points:\n{stdout}"
+            "`{s}` broke only e01; its correct e02 must keep its points:\n{stdout}\n{}",
+            feedback(s)
         );
     }
 
@@ -354,6 +356,12 @@ fn attacks_score_zero_and_the_reference_scores_full() {
     assert!(
         feedback("sink_compile_errors").contains("mismatched types"),
         "the compile errors must reach their author"
+    );
+    let oom = feedback("sink_static_1gib");
+    assert!(
+        oom.contains("the compiler crashed on this file") || oom.contains("pinned on this file"),
+        "a compiler crash must be pinned on the file that caused it:\n{}",
+        feedback("sink_static_1gib")
     );
     if skip_policy.contains(&"rt_exit_zero".to_string()) {
         assert!(feedback("rt_exit_zero").contains("without the grader's verdict"));

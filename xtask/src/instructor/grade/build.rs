@@ -15,8 +15,12 @@
 //! 3. A member that produced neither a binary nor an error (its compiler crashed or was
 //!    killed), or whose compiler was running when the batch stalled, is a **suspect**: from
 //!    then on it is built alone, with the whole per-member budget ([`workspace::Budget`]).
-//!    If it fails alone the same way, every file of its own is swapped for its stub, with a
-//!    message saying what happened to the compiler.
+//!    If its compiler crashes alone too, each of its own files in turn is swapped for its stub
+//!    (the others as handed in) and the member built alone again: the first file whose stub
+//!    makes it build is the one that crashed the compiler, and only that exercise scores 0
+//!    ([`blame_crashing_file`]). If no single file explains the crash, or the member ran out of
+//!    time (each try could take the whole budget again), every file of its own is swapped for
+//!    its stub, with a message saying what happened to the compiler.
 //! 4. A member that fails even with every file a stub is blamed as a whole.
 //!
 //! Why it ends: every round, each member that does not leave the loop either swaps at least one
@@ -130,9 +134,21 @@ pub fn build_all(inp: &Inputs, specs: &mut [MemberSpec], on_round: &dyn Fn(&str)
                 t.elapsed().as_secs_f64()
             ));
             let mb = b.members.get(&name).cloned().unwrap_or_default();
-            let why = (!mb.executables.contains_key(workspace::GRADE_TARGET)
-                && mb.errors.is_empty())
-            .then(|| crash_message(&b, &inp.budget, inp.root));
+            let crashed =
+                !mb.executables.contains_key(workspace::GRADE_TARGET) && mb.errors.is_empty();
+            if crashed
+                && !b.stalled
+                && own_ids(inp, &specs[i]).len() > 1
+                && let Some((id, bin)) = blame_crashing_file(inp, &ws, specs, i, &mut built)?
+            {
+                let why = crash_message(&b, &inp.budget, inp.root, Crashed::OnThisFile);
+                built.compile_errors[i].insert(id, why);
+                built.binaries[i] = Some(bin);
+                pending.remove(&i);
+                continue;
+            }
+            let why =
+                crashed.then(|| crash_message(&b, &inp.budget, inp.root, Crashed::OnTheSubmission));
             results.push((i, mb, why));
         }
 
@@ -140,6 +156,22 @@ pub fn build_all(inp: &Inputs, specs: &mut [MemberSpec], on_round: &dyn Fn(&str)
         for (i, b, crashed) in results {
             if let Some(bin) = b.executables.get(workspace::GRADE_TARGET) {
                 built.binaries[i] = Some(bin.clone());
+                pending.remove(&i);
+                continue;
+            }
+            // Errors that no file can be pinned on (no span: "failed to create encoded
+            // metadata … Cannot allocate memory" from a huge static, say): find the file.
+            if crashed.is_none()
+                && own_ids(inp, &specs[i]).len() > 1
+                && let Some(text) = unpinned_errors(inp, &specs[i], &b)
+                && let Some((id, bin)) = blame_crashing_file(inp, &ws, specs, i, &mut built)?
+            {
+                let why = format!(
+                    "{text}\n(This error names no file; with this file's stub in place the rest \
+                     of the submission built, so it is pinned on this file.)"
+                );
+                built.compile_errors[i].insert(id, why);
+                built.binaries[i] = Some(bin);
                 pending.remove(&i);
                 continue;
             }
@@ -171,8 +203,64 @@ fn trace(line: &str) {
     }
 }
 
+/// The compiler crashed on member `i` built alone: finds the one file that makes it crash.
+///
+/// Each file of the member's own, in order, is swapped for its stub with the others as handed
+/// in, and the member is built alone. The first try that builds names the culprit: the member
+/// keeps that swap (only that exercise loses its points) and its binary is returned with the
+/// culprit's id. A try that crashes, fails to compile or runs out of time is undone. `None`:
+/// no single file explains the crash (two bad files, say), and the member's files are as before.
+///
+/// It costs at most one lone build per file of that one member, and only for a compiler crash
+/// that came quickly (a stalled build never gets here), so a determined student can slow their
+/// own grading a little, never the batch's.
+fn blame_crashing_file(
+    inp: &Inputs,
+    ws: &workspace::GradingWorkspace,
+    specs: &mut [MemberSpec],
+    i: usize,
+    built: &mut Built,
+) -> Result<Option<(String, PathBuf)>> {
+    let name = specs[i].name.clone();
+    let handed_in = specs[i].clone();
+    for id in own_ids(inp, &handed_in) {
+        let mut trial = handed_in.clone();
+        swap(inp, &mut trial, &id);
+        specs[i] = trial;
+        workspace::materialise(inp.course, inp.lesson, inp.root, specs)?;
+        let t = std::time::Instant::now();
+        let b = workspace::build(ws, std::slice::from_ref(&name), &inp.budget)?;
+        built.cargo_runs += 1;
+        trace(&format!(
+            "{name} alone with {id} as its stub in {:.1} s",
+            t.elapsed().as_secs_f64()
+        ));
+        let mb = b.members.get(&name).cloned().unwrap_or_default();
+        if let Some(bin) = mb.executables.get(workspace::GRADE_TARGET) {
+            return Ok(Some((id, bin.clone())));
+        }
+    }
+    specs[i] = handed_in;
+    workspace::materialise(inp.course, inp.lesson, inp.root, specs)?;
+    Ok(None)
+}
+
+/// What a crash message is about.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Crashed {
+    /// No single file explains it: every file of the submission scores 0.
+    OnTheSubmission,
+    /// This file (the rest of the submission built with its stub in place).
+    OnThisFile,
+}
+
 /// Why a member built alone produced nothing, in words a student can act on.
-fn crash_message(b: &workspace::BatchBuild, budget: &Budget, root: &Path) -> String {
+fn crash_message(
+    b: &workspace::BatchBuild,
+    budget: &Budget,
+    root: &Path,
+    scope: Crashed,
+) -> String {
     if b.stalled {
         return format!(
             "compiling this submission took longer than {} s (the limit per submission), so it \
@@ -191,9 +279,16 @@ fn crash_message(b: &workspace::BatchBuild, budget: &Budget, root: &Path) -> Str
         .map(|l| l.replace(&root, ""))
         .take(3)
         .collect();
+    let (on, so) = match scope {
+        Crashed::OnTheSubmission => ("this submission", "its files were not graded"),
+        Crashed::OnThisFile => (
+            "this file (the rest of the submission built with its stub in place)",
+            "this exercise was not graded",
+        ),
+    };
     format!(
-        "the compiler crashed on this submission (it ran out of memory — the limit is {} GiB — \
-         overflowed its stack, or was killed), so its files were not graded{}",
+        "the compiler crashed on {on} (it ran out of memory — the limit is {} GiB — \
+         overflowed its stack, or was killed), so {so}{}",
         budget.address_space >> 30,
         if telling.is_empty() {
             String::new()
@@ -201,6 +296,34 @@ fn crash_message(b: &workspace::BatchBuild, budget: &Budget, root: &Path) -> Str
             format!(":\n{}", telling.join("\n"))
         }
     )
+}
+
+/// The member's compile errors as text, when none of them can be pinned on a file of its own
+/// (`None` when at least one can, or there are none).
+fn unpinned_errors(inp: &Inputs, spec: &MemberSpec, b: &MemberBuild) -> Option<String> {
+    if b.errors.is_empty() {
+        return None;
+    }
+    let member_dir = inp.root.join(&spec.name);
+    let attr = crate::pipeline::attribution::attribute(inp.lesson, &member_dir, &b.errors);
+    let pinned = attr.by_exercise.keys().any(|id| still_own(inp, spec, id));
+    (!pinned).then(|| render(inp, spec, &attr.unattributed))
+}
+
+/// Compiler messages as a student reads them: no colours, paths inside their own lesson.
+fn render(
+    inp: &Inputs,
+    spec: &MemberSpec,
+    diags: &[crate::pipeline::cargo_build::Diagnostic],
+) -> String {
+    let member_dir = inp.root.join(&spec.name);
+    diags
+        .iter()
+        .map(|d| crate::pipeline::process::strip_ansi(&d.rendered))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace(&format!("{}/", member_dir.display()), "")
+        .replace(&format!("{}/", spec.name), &format!("{}/", inp.lesson.name))
 }
 
 /// Pins the member's compile errors on exercise files and swaps those files for their stubs.
@@ -228,13 +351,7 @@ fn swap_erroneous(
     for id in ids {
         let own = attr.by_exercise.get(&id).filter(|d| !d.is_empty());
         let diags = own.unwrap_or(&attr.unattributed);
-        let mut text = diags
-            .iter()
-            .map(|d| crate::pipeline::process::strip_ansi(&d.rendered))
-            .collect::<Vec<_>>()
-            .join("\n");
-        text = text.replace(&format!("{}/", member_dir.display()), "");
-        text = text.replace(&format!("{}/", spec.name), &format!("{}/", lesson.name));
+        let text = render(inp, spec, diags);
         swapped |= swap(inp, spec, &id);
         errors.insert(id, text);
     }
