@@ -20,6 +20,7 @@
 //!    files handed back.
 
 pub mod build;
+pub mod build_sandbox;
 pub mod collect;
 pub mod formats;
 pub mod gradebook;
@@ -77,6 +78,8 @@ pub struct BatchResult {
     pub test_time: Duration,
     /// The isolation every test ran under.
     pub isolation: &'static str,
+    /// The isolation the compiler ran under (see [`build_sandbox`]).
+    pub build_isolation: &'static str,
 }
 
 /// True when this checkout is the instructor edition (the lesson still has its hidden tests).
@@ -146,13 +149,14 @@ fn grade_and_summarise(course: &Course, args: &GradeArgs) -> Result<Outcome> {
         print!("{}", gradebook::summary_table(&batch.ids, &batch.students));
         println!(
             "{} submissions ({} distinct builds) graded in {:.1} s (build {:.1} s, tests {:.1} s; \
-             isolation: {}); gradebook: {}",
+             isolation: {}, build: {}); gradebook: {}",
             batch.students.len(),
             batch.builds,
             started.elapsed().as_secs_f64(),
             batch.build_time.as_secs_f64(),
             batch.test_time.as_secs_f64(),
             batch.isolation,
+            batch.build_isolation,
             args.out.join("gradebook.csv").display()
         );
     }
@@ -368,6 +372,10 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<BatchResult> {
         build_time,
         test_time,
         isolation: sandbox.mode.name(),
+        build_isolation: build_sandbox::BuildSandbox::name(&build_sandbox::BuildSandbox::detect(
+            &course.target_dir(),
+            &root,
+        )),
     })
 }
 

@@ -37,6 +37,7 @@ use std::time::Duration;
 
 use crate::course::{Course, Lesson};
 use crate::error::{Result, UserError};
+use crate::instructor::grade::build_sandbox::BuildSandbox;
 use crate::instructor::grade::rewrite;
 use crate::pipeline::cargo_build::{self, Diagnostic};
 use crate::pipeline::overlay::{self, write_if_changed};
@@ -452,17 +453,19 @@ pub struct BatchBuild {
 ///   group and returns them in [`BatchBuild::holding_up`]. The caller builds those alone.
 pub fn build(ws: &GradingWorkspace, members: &[String], budget: &Budget) -> Result<BatchBuild> {
     use std::io::BufRead;
-    let cargo = cargo_build::cargo_program();
-    let mut cmd = match process::which("prlimit") {
-        Some(prlimit) => {
-            let mut c = std::process::Command::new(prlimit);
-            c.arg(format!("--as={}", budget.address_space))
-                .arg("--")
-                .arg(cargo);
-            c
-        }
-        None => std::process::Command::new(cargo),
+    // cargo itself, or bubblewrap starting it where the course cannot be seen (see
+    // `build_sandbox`); under `prlimit`, whose address-space limit every rustc inherits.
+    let sandbox = BuildSandbox::detect(&ws.target_dir, &ws.root);
+    let mut argv: Vec<std::ffi::OsString> = match &sandbox {
+        Some(sb) => sb.argv(&ws.target_dir, &ws.root),
+        None => vec![cargo_build::cargo_program()],
     };
+    if let Some(prlimit) = process::which("prlimit") {
+        let limit = format!("--as={}", budget.address_space);
+        argv.splice(0..0, [prlimit.into_os_string(), limit.into(), "--".into()]);
+    }
+    let mut cmd = std::process::Command::new(&argv[0]);
+    cmd.args(&argv[1..]);
     cmd.args(["build", "--test", GRADE_TARGET, "--keep-going", "--offline"])
         .arg("--message-format=json");
     for m in members {
@@ -473,8 +476,14 @@ pub fn build(ws: &GradingWorkspace, members: &[String], budget: &Budget) -> Resu
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    // Only PATH, HOME and the toolchain's variables: rustc compiles student code.
-    cargo_build::clean_env(&mut cmd);
+    // Only PATH, HOME and the toolchain's variables: rustc compiles student code. In the
+    // sandbox not even those reach bubblewrap; it sets what cargo needs inside.
+    match sandbox {
+        Some(_) => {
+            cmd.env_clear();
+        }
+        None => cargo_build::clean_env(&mut cmd),
+    }
     {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
