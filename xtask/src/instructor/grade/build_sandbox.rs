@@ -148,8 +148,10 @@ impl BuildSandbox {
         a
     }
 
-    /// Can cargo, inside, see the workspace and its dependencies? (`cargo metadata --offline`
-    /// reads the manifests, the lock file and the registry, as a build does.)
+    /// Can cargo, inside, see the workspace and every dependency's source? (`cargo metadata
+    /// --offline` reads the manifests, the lock file and each dependency's manifest where the
+    /// build will look for it; a course whose crates come from somewhere else, vendored sources
+    /// set up in a cargo config outside, say, fails here and is built outside instead.)
     fn works(&self, target: &Path, ws_root: &Path) -> bool {
         let argv = self.argv(target, ws_root);
         let mut cmd = Command::new(&argv[0]);
