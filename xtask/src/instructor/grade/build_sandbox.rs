@@ -156,13 +156,7 @@ impl BuildSandbox {
         let argv = self.argv(target, ws_root);
         let mut cmd = Command::new(&argv[0]);
         cmd.args(&argv[1..])
-            .args([
-                "metadata",
-                "--offline",
-                "--format-version",
-                "1",
-                "--no-deps",
-            ])
+            .args(["metadata", "--offline", "--format-version", "1"])
             .env_clear()
             .stdin(Stdio::null())
             .stdout(Stdio::null())
