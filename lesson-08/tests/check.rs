@@ -59,7 +59,7 @@ mod e01_pipeline {
         out_capacity: usize,
         gap: u64,
         take: usize,
-    ) -> (usize, Vec<u64>, Rc<Counts>) {
+    ) -> (usize, Vec<u64>, usize, Rc<Counts>) {
         let counts = Rc::new(Counts::default());
         let source = Source {
             next: 0,
@@ -84,20 +84,23 @@ mod e01_pipeline {
                     None => break,
                 }
             }
-            got
+            // What `out` accepted but the sink never read: still counted as accepted.
+            let unread = out_rx.len();
+            (got, unread)
         };
-        let (run, got) = finishes(
+        let (run, (got, unread)) = finishes(
             "the pipeline and its sink (if nothing moves, a stage is waiting for something that \
-             never comes: did the pipeline close `out` when the source ran dry?)",
+             never comes: the worker's recv returns None only once the producer has dropped its \
+             Sender (move it into the producer), and the sink's only once `out` is dropped)",
             async { tokio::join!(run, sink) },
         )
         .await;
-        (run.output, got, counts)
+        (run.output, got, unread, counts)
     }
 
     #[tokio::test(start_paused = true)]
     async fn delivers_every_result_in_order_then_closes() {
-        let (delivered, got, _) = scenario(40, 4, 2, 1, usize::MAX).await;
+        let (delivered, got, _, _) = scenario(40, 4, 2, 1, usize::MAX).await;
         let want: Vec<u64> = (0..40).map(|x| 2 * x + 1).collect();
         assert_eq!(
             got, want,
@@ -113,7 +116,7 @@ mod e01_pipeline {
     #[tokio::test(start_paused = true)]
     async fn a_slow_sink_holds_the_producer_back() {
         let (capacity, out_capacity) = (4, 2);
-        let (_, got, counts) = scenario(60, capacity, out_capacity, 10, usize::MAX).await;
+        let (_, got, _, counts) = scenario(60, capacity, out_capacity, 10, usize::MAX).await;
         assert_eq!(got.len(), 60, "every result must reach the slow sink");
         let most = capacity + out_capacity + 2;
         assert!(
@@ -137,7 +140,7 @@ mod e01_pipeline {
     #[tokio::test(start_paused = true)]
     async fn a_sink_that_hangs_up_stops_the_pipeline() {
         let (capacity, out_capacity) = (3, 1);
-        let (delivered, got, counts) = scenario(1000, capacity, out_capacity, 1, 5).await;
+        let (delivered, got, unread, counts) = scenario(1000, capacity, out_capacity, 1, 5).await;
         assert_eq!(
             got.len(),
             5,
@@ -151,10 +154,13 @@ mod e01_pipeline {
              stop the producer; at most {most} pulls were needed",
             counts.pulled.get()
         );
-        assert!(
-            (5..=5 + out_capacity).contains(&delivered),
-            "pipeline returns how many results `out` accepted: the sink read 5 and at most \
-             {out_capacity} more fit in its channel, but it returned {delivered}"
+        assert_eq!(
+            delivered,
+            5 + unread,
+            "pipeline returns how many results `out` accepted: the sink read 5 and left {unread} \
+             unread in its channel when it hung up, so {} were accepted. Count a result only once \
+             `out.send(..)` returned Ok, not before sending and not the one whose send failed",
+            5 + unread
         );
     }
 }
@@ -164,10 +170,13 @@ mod e02_kv_actor {
     use lesson_08::e02_kv_actor::*;
     use shared::testing::{assert_send, finishes};
     use std::collections::HashMap;
+    use std::future::Future;
+    use std::task::Poll;
 
     /// Said when a call fails: the usual reasons.
     const GONE: &str = "a live actor answers every request: a full mailbox means wait \
-                        (send().await), not Err(ActorGone)";
+                        (send().await), not Err(ActorGone), and the actor keeps running as long \
+                        as any clone of the Store exists";
 
     #[tokio::test(start_paused = true)]
     async fn answers_get_set_and_incr_like_a_map() {
@@ -270,11 +279,13 @@ mod e02_kv_actor {
             "two sets on a fresh store. {GONE}"
         );
         drop(store);
-        tokio::time::sleep(ms(10)).await;
+        // An hour of tokio's paused clock costs nothing: an actor idle that long is still alive.
+        tokio::time::sleep(Duration::from_secs(3600)).await;
         assert!(
             !actor.is_finished(),
-            "the actor stopped while a handle was still alive: it must run as long as any Store \
-             clone exists (stop only when recv() returns None)"
+            "the actor stopped while a handle was still alive (one clone dropped, the other idle \
+             for an hour): it must run as long as any Store clone exists, however long it waits, \
+             and stop only when recv() returns None"
         );
         let after = finishes("a call on the remaining handle", other.incr("a", 10)).await;
         assert_eq!(
@@ -293,6 +304,59 @@ mod e02_kv_actor {
         .expect("the actor task panicked");
         let want: HashMap<String, i64> = [("a".to_string(), 11), ("b".to_string(), 2)].into();
         assert_eq!(map, want, "the actor returns its final map when it stops");
+    }
+
+    /// Polls each call once, without letting the actor run in between, then drops them all:
+    /// callers that sent their request and then gave up.
+    async fn give_up<F: Future>(calls: Vec<F>) {
+        let mut calls: Vec<_> = calls.into_iter().map(Box::pin).collect();
+        std::future::poll_fn(|cx| {
+            for call in &mut calls {
+                let _ = call.as_mut().poll(cx);
+            }
+            Poll::Ready(())
+        })
+        .await;
+    }
+
+    /// Said when the actor died after callers gave up.
+    const GAVE_UP: &str = "the actor stopped after callers gave up on their requests (their \
+                           oneshot receivers were dropped). A caller may always give up: the \
+                           actor must ignore a reply that cannot be delivered \
+                           (`let _ = reply.send(..)`), never unwrap it, and go on serving the others";
+
+    #[tokio::test(start_paused = true)]
+    async fn a_caller_that_gives_up_leaves_the_actor_running() {
+        let (store, _actor) = Store::start(4);
+        let first = finishes("a set", store.set("k", 1)).await;
+        assert_eq!(first, Ok(None), "a set on a fresh store. {GONE}");
+        give_up(vec![store.get("k"), store.get("k")]).await;
+        let after = finishes("an incr after two callers gave up", store.incr("k", 1)).await;
+        assert_eq!(
+            after,
+            Ok(2),
+            "{GAVE_UP}; expected incr to answer Ok(1 + 1 = 2)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_mailbox_holds_exactly_capacity_requests() {
+        let (store, _actor) = Store::start(2);
+        // Six callers each send an incr before the actor gets to run: two fit in a mailbox of
+        // 2 and four wait for room. Then all six give up.
+        give_up((0..6).map(|_| store.incr("n", 1)).collect()).await;
+        let now = finishes("a get after six callers gave up", store.get("n")).await;
+        let Ok(applied) = now else {
+            panic!("{GAVE_UP}");
+        };
+        assert_eq!(
+            applied,
+            Some(2),
+            "Store::start(2) promises a bounded mailbox of 2 messages: six callers each sent an \
+             incr before the actor ran, so 2 fitted and the other 4 waited for room (and gave up \
+             before they got it), but the actor applied {applied:?} of them. Make the mailbox \
+             mpsc::channel(capacity) and send with send().await: that wait is the backpressure"
+        );
     }
 
     #[tokio::test(start_paused = true)]
