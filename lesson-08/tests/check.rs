@@ -391,7 +391,7 @@ mod e03_broadcast {
     use super::*;
     use lesson_08::e03_broadcast::*;
     use shared::Harness;
-    use shared::testing::{assert_about, finishes};
+    use shared::testing::{assert_about, finishes, finishes_within};
     use std::cell::RefCell;
     use std::rc::Rc;
     use tokio::sync::broadcast;
@@ -502,7 +502,61 @@ mod e03_broadcast {
                 missed: 8
             },
             "10 events into a ring of 2 before the subscriber reads: it gets Lagged(8), then the \
-             two kept (8 and 9), then Closed. missed counts events (8), not lags (1)"
+             two still kept (8 and 9), then Closed. missed counts events (8), not lags (1); and \
+             after a lag keep reading the same receiver (a resubscribe would skip what is kept)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_late_publisher_catches_up_with_its_schedule() {
+        let t0 = Instant::now();
+        let (tx, rx) = broadcast::channel(16);
+        let publisher = async {
+            let reached = publish(tx, 0..10, ms(10)).await;
+            (reached, t0.elapsed())
+        };
+        // At 5 ms tokio's clock jumps to 25 ms in one step, as it does for a runtime that was
+        // busy elsewhere: the publisher's wake-up for event 1 (due at 10 ms) comes 15 ms late.
+        let busy = async {
+            sleep(ms(5)).await;
+            tokio::time::advance(ms(20)).await;
+        };
+        let ((reached, done_at), (), tally) = finishes("a publisher woken late once", async {
+            tokio::join!(publisher, busy, watched("subscriber", rx, |_| async {}))
+        })
+        .await;
+        assert_eq!(
+            (reached, tally.seen.len()),
+            (10, 10),
+            "all 10 events reach the one subscriber, which keeps up"
+        );
+        assert_about(
+            "the 10th event, 10 ms apart, after one wake-up 15 ms late: on a fixed schedule event \
+             i is due at start + i·gap whatever happened before, so the publisher catches up and \
+             sends the last at 90 ms. Sleep until the next due instant (sleep_until, or an \
+             interval), not for gap after each send: that pushes every later event back",
+            done_at,
+            ms(90),
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_subscriber_waits_without_polling() {
+        let (tx, rx) = broadcast::channel(4);
+        let publisher = publish(tx, 0..3, Duration::from_secs(10));
+        let quiet = Harness::new()
+            .named("a subscriber waiting 10 s between events")
+            .max_polls(30)
+            .run(subscriber(rx, |_| async {}));
+        let (reached, run) =
+            finishes_within("3 events 10 s apart", Duration::from_secs(60), async {
+                tokio::join!(publisher, quiet)
+            })
+            .await;
+        assert_eq!(
+            (reached, run.output.seen),
+            (3, vec![0, 1, 2]),
+            "the subscriber sees the 3 events: await rx.recv(), which sleeps until one is sent"
         );
     }
 
