@@ -545,6 +545,24 @@ mod e04_watch_config {
     use tokio::sync::{mpsc, watch};
     use tokio::time::{Instant, sleep};
 
+    /// Changes the config from another thread, the way an admin task elsewhere would, and fails
+    /// with the rule if it cannot. A worker that keeps the `Ref` from `borrow()` across an
+    /// `.await` holds the watch's read lock, so `send` cannot take its write lock: on the test's
+    /// own thread that would block the thread for ever, here it becomes a message.
+    fn change(tx: &watch::Sender<Config>, new: Config) {
+        let tx = tx.clone();
+        shared::testing::within(
+            Duration::from_secs(2),
+            "changing the config blocked: the worker holds the value it borrowed from the watch \
+             (the Ref that borrow() or borrow_and_update() returns, a read lock) across an \
+             .await, so the sender cannot write. Clone what you need and let the Ref go before \
+             awaiting: `let cfg = config.borrow_and_update().clone();`",
+            move || {
+                tx.send_replace(new);
+            },
+        );
+    }
+
     fn config(version: u64, job_time: u64) -> Config {
         Config {
             version,
@@ -577,11 +595,11 @@ mod e04_watch_config {
         drop((a_tx, b_tx));
         let admin = async move {
             sleep(ms(15)).await;
-            cfg_tx.send_replace(config(2, 10));
+            change(&cfg_tx, config(2, 10));
             sleep(ms(20)).await;
-            cfg_tx.send_replace(config(3, 10));
+            change(&cfg_tx, config(3, 10));
             sleep(ms(1)).await;
-            cfg_tx.send_replace(config(4, 10));
+            change(&cfg_tx, config(4, 10));
             cfg_tx
         };
         let (a, b, _tx) = finishes("two workers sharing one config", async {
@@ -610,7 +628,7 @@ mod e04_watch_config {
             let (job_tx, job_rx) = mpsc::channel(2);
             let world = async move {
                 sleep(ms(3)).await;
-                cfg_tx.send_replace(config(round * 10 + 1, 1));
+                change(&cfg_tx, config(round * 10 + 1, 1));
                 job_tx.send(round).await.expect("queue open");
                 drop(job_tx);
                 cfg_tx

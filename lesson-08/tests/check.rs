@@ -598,6 +598,24 @@ mod e04_watch_config {
     use tokio::sync::{mpsc, watch};
     use tokio::time::{Instant, sleep};
 
+    /// Changes the config from another thread, the way an admin task elsewhere would, and fails
+    /// with the rule if it cannot. A worker that keeps the `Ref` from `borrow()` across an
+    /// `.await` holds the watch's read lock, so `send` cannot take its write lock: on the test's
+    /// own thread that would block the thread for ever, here it becomes a message.
+    fn change(tx: &watch::Sender<Config>, new: Config) {
+        let tx = tx.clone();
+        shared::testing::within(
+            Duration::from_secs(2),
+            "changing the config blocked: the worker holds the value it borrowed from the watch \
+             (the Ref that borrow() or borrow_and_update() returns, a read lock) across an \
+             .await, so the sender cannot write. Clone what you need and let the Ref go before \
+             awaiting: `let cfg = config.borrow_and_update().clone();`",
+            move || {
+                tx.send_replace(new);
+            },
+        );
+    }
+
     fn config(version: u64, job_time: u64) -> Config {
         Config {
             version,
@@ -630,7 +648,7 @@ mod e04_watch_config {
         drop(job_tx);
         let admin = async move {
             sleep(ms(25)).await;
-            cfg_tx.send_replace(config(2, 20));
+            change(&cfg_tx, config(2, 20));
             cfg_tx
         };
         let (done, _cfg_tx) = finishes(
@@ -658,7 +676,7 @@ mod e04_watch_config {
         let (job_tx, job_rx) = mpsc::channel(4);
         let world = async move {
             sleep(ms(5)).await;
-            cfg_tx.send_replace(config(2, 5));
+            change(&cfg_tx, config(2, 5));
             sleep(ms(5)).await;
             job_tx.send(7).await.expect("the worker's queue is open");
             drop(job_tx);
@@ -674,6 +692,33 @@ mod e04_watch_config {
             "the config changed to version 2 at 5 ms, while the worker waited; the job arrived \
              at 10 ms and must run under version 2: read the config after the job arrives, not \
              before waiting for it"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_last_change_before_the_sender_drops_applies() {
+        let (cfg_tx, cfg_rx) = watch::channel(config(1, 5));
+        let (job_tx, job_rx) = mpsc::channel(4);
+        job_tx.send(0).await.expect("the worker's queue is open");
+        let world = async move {
+            // While job 0 runs (0-5 ms), the admin makes one last change and leaves.
+            sleep(ms(2)).await;
+            change(&cfg_tx, config(2, 5));
+            drop(cfg_tx);
+            job_tx.send(1).await.expect("the worker's queue is open");
+        };
+        let (done, ()) = finishes(
+            "a worker whose config changed, then lost its sender",
+            async { tokio::join!(watched(job_rx, cfg_rx), world) },
+        )
+        .await;
+        assert_eq!(
+            versions(&done),
+            [(0, 1), (1, 2)],
+            "the config changed to version 2 and then its sender was dropped; job 1 was taken \
+             after that and must run under version 2. A closed watch still holds its last value \
+             (borrow() reads it), but has_changed() and changed() return Err once the sender is \
+             gone, even when that value was never seen: do not take Err as \"nothing new\""
         );
     }
 
