@@ -752,7 +752,7 @@ mod e05_actor_cycle {
     use super::*;
     use lesson_08::e05_actor_cycle::*;
     use shared::Harness;
-    use shared::testing::finishes;
+    use shared::testing::{finishes, finishes_within};
     use tokio::sync::mpsc;
     use tokio::time::timeout;
 
@@ -814,9 +814,12 @@ mod e05_actor_cycle {
                  yet in a queue of its own (select! between inbox.recv() and peer.reserve())"
             ),
             Some((Err(_), false)) => panic!(
-                "balls were lost: of {total} balls thrown in, some never came back finished, \
-                 yet the players are idle with room in their mailboxes. A ball the peer cannot \
-                 take yet must be kept and passed later, never dropped"
+                "balls were lost or stranded: of {total} balls thrown in, some never came back \
+                 finished, yet the players are idle with room in their mailboxes. Either a ball \
+                 was dropped, or it sits in a player's own queue that is retried only when new \
+                 mail arrives. A ball the peer cannot take yet must be kept and handed over as \
+                 soon as the peer has room: wait for room (peer.reserve()) alongside \
+                 inbox.recv(), and never drop the ball"
             ),
         }
     }
@@ -848,6 +851,54 @@ mod e05_actor_cycle {
             (vec![], vec![0, 1, 2, 3, 4, 5]),
             "balls with an odd number of hops (1, 3, ..., 11), thrown to the left, are finished \
              by the right player: each ball is passed exactly hops_left times"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_player_waits_for_a_full_peer_without_polling() {
+        let (in_tx, in_rx) = mpsc::channel(4);
+        let (peer_tx, mut peer_rx) = mpsc::channel(1);
+        let (fin_tx, _fin_rx) = mpsc::unbounded_channel();
+        let one = Harness::new()
+            .named("a player whose peer stays full for a minute")
+            .max_polls(40)
+            .run(player(in_rx, peer_tx, fin_tx));
+        let test = async {
+            for id in 0..3 {
+                in_tx
+                    .send(Ball { id, hops_left: 1 })
+                    .await
+                    .expect("the player's mailbox is open");
+            }
+            // The peer's mailbox (1) holds ball 0; balls 1 and 2 wait with the player. A minute
+            // of tokio's paused clock costs nothing, unless the player keeps waking up.
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            let mut passed = Vec::new();
+            for _ in 0..3 {
+                let next = timeout(Duration::from_secs(1), peer_rx.recv()).await;
+                passed.push(next.ok().flatten().map(|b| (b.id, b.hops_left)));
+            }
+            passed
+        };
+        let passed = finishes_within(
+            "a player whose peer reads again after a minute",
+            Duration::from_secs(120),
+            async {
+                tokio::select! {
+                    _ = one => None,
+                    passed = test => Some(passed),
+                }
+            },
+        )
+        .await;
+        assert_eq!(
+            passed,
+            Some(vec![Some((0, 0)), Some((1, 0)), Some((2, 0))]),
+            "once the peer reads again, the three balls must come through, in order, with one \
+             hop less (None: a ball never came). The balls the player kept must be handed over \
+             as soon as the peer has room, without new mail to prompt it: wait for room \
+             (peer.reserve()) alongside inbox.recv(); and never return or drop a ball while the \
+             peer is merely full"
         );
     }
 
