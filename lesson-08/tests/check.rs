@@ -503,7 +503,8 @@ mod e03_broadcast {
         assert!(
             slow.missed > 0,
             "the slow subscriber (10 ms per event, ring of 4) cannot keep up with 1 event per ms: \
-             it must report missed > 0 (add up every RecvError::Lagged(n)), got {slow:?}"
+             it must report missed > 0 (add up every RecvError::Lagged(n)), got {slow:?}. (Await \
+             handle(event) before the next recv: that is where a slow subscriber spends its time)"
         );
         assert_eq!(
             slow.seen.last(),
