@@ -16,8 +16,8 @@
 //! - **never stale**: a change made while the worker waited for a job, or while it was busy with
 //!   the previous one, applies to the next job it takes, even when jobs are queued up;
 //! - intermediate versions may be skipped (two quick changes: the next job sees the second);
-//! - when the config's sender is dropped, the worker **keeps working** with the last config,
-//!   without spinning;
+//! - when the config's sender is dropped, the worker **keeps working** with the last config
+//!   (including a change made just before the sender went), without spinning;
 //! - it returns when `jobs` is closed and empty.
 //!
 //! Trade-off: a watch receiver holds a read lock while you hold the `Ref` that `borrow()`

@@ -59,7 +59,7 @@ mod e01_pipeline {
         out_capacity: usize,
         gap: u64,
         take: usize,
-    ) -> (usize, Vec<u64>, Rc<Counts>) {
+    ) -> (usize, Vec<u64>, usize, Rc<Counts>) {
         let counts = Rc::new(Counts::default());
         let source = Source {
             next: 0,
@@ -84,20 +84,23 @@ mod e01_pipeline {
                     None => break,
                 }
             }
-            got
+            // What `out` accepted but the sink never read: still counted as accepted.
+            let unread = out_rx.len();
+            (got, unread)
         };
-        let (run, got) = finishes(
+        let (run, (got, unread)) = finishes(
             "the pipeline and its sink (if nothing moves, a stage is waiting for something that \
-             never comes: did the pipeline close `out` when the source ran dry?)",
+             never comes: the worker's recv returns None only once the producer has dropped its \
+             Sender (move it into the producer), and the sink's only once `out` is dropped)",
             async { tokio::join!(run, sink) },
         )
         .await;
-        (run.output, got, counts)
+        (run.output, got, unread, counts)
     }
 
     #[tokio::test(start_paused = true)]
     async fn delivers_every_result_in_order_then_closes() {
-        let (delivered, got, _) = scenario(40, 4, 2, 1, usize::MAX).await;
+        let (delivered, got, _, _) = scenario(40, 4, 2, 1, usize::MAX).await;
         let want: Vec<u64> = (0..40).map(|x| 2 * x + 1).collect();
         assert_eq!(
             got, want,
@@ -113,7 +116,7 @@ mod e01_pipeline {
     #[tokio::test(start_paused = true)]
     async fn a_slow_sink_holds_the_producer_back() {
         let (capacity, out_capacity) = (4, 2);
-        let (_, got, counts) = scenario(60, capacity, out_capacity, 10, usize::MAX).await;
+        let (_, got, _, counts) = scenario(60, capacity, out_capacity, 10, usize::MAX).await;
         assert_eq!(got.len(), 60, "every result must reach the slow sink");
         let most = capacity + out_capacity + 2;
         assert!(
@@ -137,7 +140,7 @@ mod e01_pipeline {
     #[tokio::test(start_paused = true)]
     async fn a_sink_that_hangs_up_stops_the_pipeline() {
         let (capacity, out_capacity) = (3, 1);
-        let (delivered, got, counts) = scenario(1000, capacity, out_capacity, 1, 5).await;
+        let (delivered, got, unread, counts) = scenario(1000, capacity, out_capacity, 1, 5).await;
         assert_eq!(
             got.len(),
             5,
@@ -151,10 +154,13 @@ mod e01_pipeline {
              stop the producer; at most {most} pulls were needed",
             counts.pulled.get()
         );
-        assert!(
-            (5..=5 + out_capacity).contains(&delivered),
-            "pipeline returns how many results `out` accepted: the sink read 5 and at most \
-             {out_capacity} more fit in its channel, but it returned {delivered}"
+        assert_eq!(
+            delivered,
+            5 + unread,
+            "pipeline returns how many results `out` accepted: the sink read 5 and left {unread} \
+             unread in its channel when it hung up, so {} were accepted. Count a result only once \
+             `out.send(..)` returned Ok, not before sending and not the one whose send failed",
+            5 + unread
         );
     }
 }
@@ -164,10 +170,13 @@ mod e02_kv_actor {
     use lesson_08::e02_kv_actor::*;
     use shared::testing::{assert_send, finishes};
     use std::collections::HashMap;
+    use std::future::Future;
+    use std::task::Poll;
 
     /// Said when a call fails: the usual reasons.
     const GONE: &str = "a live actor answers every request: a full mailbox means wait \
-                        (send().await), not Err(ActorGone)";
+                        (send().await), not Err(ActorGone), and the actor keeps running as long \
+                        as any clone of the Store exists";
 
     #[tokio::test(start_paused = true)]
     async fn answers_get_set_and_incr_like_a_map() {
@@ -227,7 +236,9 @@ mod e02_kv_actor {
             .collect();
         drop(store);
         let (answers, map) = finishes(
-            "50 concurrent incr calls, then the actor's JoinHandle once every Store is dropped",
+            "50 concurrent incr calls, then the actor's JoinHandle once every Store is dropped (the \
+             actor stops when recv() returns None, once every Sender is gone: it may not keep a \
+             Sender to its own mailbox)",
             async {
                 let mut answers = Vec::new();
                 for t in tasks {
@@ -270,11 +281,13 @@ mod e02_kv_actor {
             "two sets on a fresh store. {GONE}"
         );
         drop(store);
-        tokio::time::sleep(ms(10)).await;
+        // An hour of tokio's paused clock costs nothing: an actor idle that long is still alive.
+        tokio::time::sleep(Duration::from_secs(3600)).await;
         assert!(
             !actor.is_finished(),
-            "the actor stopped while a handle was still alive: it must run as long as any Store \
-             clone exists (stop only when recv() returns None)"
+            "the actor stopped while a handle was still alive (one clone dropped, the other idle \
+             for an hour): it must run as long as any Store clone exists, however long it waits, \
+             and stop only when recv() returns None"
         );
         let after = finishes("a call on the remaining handle", other.incr("a", 10)).await;
         assert_eq!(
@@ -293,6 +306,97 @@ mod e02_kv_actor {
         .expect("the actor task panicked");
         let want: HashMap<String, i64> = [("a".to_string(), 11), ("b".to_string(), 2)].into();
         assert_eq!(map, want, "the actor returns its final map when it stops");
+    }
+
+    /// Polls each call a few times, without letting the actor run in between, then drops them
+    /// all: callers that sent their request and then gave up.
+    async fn give_up<F: Future>(calls: Vec<F>) {
+        let mut calls: Vec<_> = calls.into_iter().map(Box::pin).collect();
+        std::future::poll_fn(|cx| {
+            for _ in 0..3 {
+                for call in &mut calls {
+                    let _ = call.as_mut().poll(cx);
+                }
+            }
+            Poll::Ready(())
+        })
+        .await;
+    }
+
+    /// Said when the actor died after callers gave up.
+    const GAVE_UP: &str = "the actor stopped after callers gave up on their requests (their \
+                           oneshot receivers were dropped). A caller may always give up: the \
+                           actor must ignore a reply that cannot be delivered \
+                           (`let _ = reply.send(..)`), never unwrap it, and go on serving the others";
+
+    #[tokio::test(start_paused = true)]
+    async fn a_caller_that_gives_up_leaves_the_actor_running() {
+        let (store, actor) = Store::start(4);
+        let first = finishes("a set", store.set("k", 1)).await;
+        assert_eq!(first, Ok(None), "a set on a fresh store. {GONE}");
+        give_up(vec![store.get("k"), store.get("k")]).await;
+        let after = finishes("an incr after two callers gave up", store.incr("k", 1)).await;
+        if after.is_err() && actor.is_finished() {
+            panic!("{GAVE_UP}");
+        }
+        assert_eq!(
+            after,
+            Ok(2),
+            "after two callers gave up on a get, an incr on the live actor answers Ok(1 + 1 = 2). \
+             {GONE}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_queued_when_the_last_handle_drops_are_applied() {
+        let (store, actor) = Store::start(4);
+        // Two callers put an incr in the mailbox and give up; then the last handle goes.
+        give_up(vec![store.incr("n", 1), store.incr("n", 1)]).await;
+        drop(store);
+        let map = finishes(
+            "the actor's JoinHandle after the last Store was dropped",
+            actor,
+        )
+        .await
+        .expect("the actor task panicked");
+        assert_eq!(
+            map.get("n"),
+            Some(&2),
+            "two incr requests were in the mailbox when the last Store was dropped: the actor \
+             applies every request already queued (recv() gives them all before None) and only \
+             then returns its map, which must show n = 2. If requests are served by tasks the \
+             actor spawned, they may not have run yet when it returns: serve them in its own loop"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_mailbox_holds_exactly_capacity_requests() {
+        let (store, actor) = Store::start(2);
+        // Six callers each send an incr before the actor gets to run: two fit in a mailbox of
+        // 2 and four wait for room. Then all six give up.
+        give_up((0..6).map(|_| store.incr("n", 1)).collect()).await;
+        let now = finishes("a get after six callers gave up", store.get("n")).await;
+        let applied = match now {
+            Ok(applied) => applied.unwrap_or(0),
+            Err(ActorGone) if actor.is_finished() => panic!("{GAVE_UP}"),
+            Err(ActorGone) => panic!(
+                "a get on a live actor returned Err(ActorGone) while its mailbox was full. {GONE}"
+            ),
+        };
+        assert!(
+            applied <= 2,
+            "Store::start(2) promises a bounded mailbox of 2 messages: six callers each sent an \
+             incr before the actor ran, so 2 fitted and the other 4 waited for room (and gave up \
+             before they got it), but the actor applied {applied} of them. Make the mailbox \
+             mpsc::channel(capacity) and send with send().await: that wait is the backpressure"
+        );
+        assert_eq!(
+            applied, 2,
+            "six callers each started an incr before the actor ran, and then gave up; two of \
+             those requests fitted in the mailbox of 2, yet the actor applied {applied}. A call \
+             sends its one request as soon as there is room, waiting for nothing else: incr is \
+             one Incr message, applied by the actor (not a get, then a set)"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -327,7 +431,7 @@ mod e03_broadcast {
     use super::*;
     use lesson_08::e03_broadcast::*;
     use shared::Harness;
-    use shared::testing::{assert_about, finishes};
+    use shared::testing::{assert_about, finishes, finishes_within};
     use std::cell::RefCell;
     use std::rc::Rc;
     use tokio::sync::broadcast;
@@ -399,7 +503,8 @@ mod e03_broadcast {
         assert!(
             slow.missed > 0,
             "the slow subscriber (10 ms per event, ring of 4) cannot keep up with 1 event per ms: \
-             it must report missed > 0 (add up every RecvError::Lagged(n)), got {slow:?}"
+             it must report missed > 0 (add up every RecvError::Lagged(n)), got {slow:?}. (Await \
+             handle(event) before the next recv: that is where a slow subscriber spends its time)"
         );
         assert_eq!(
             slow.seen.last(),
@@ -437,8 +542,62 @@ mod e03_broadcast {
                 seen: vec![8, 9],
                 missed: 8
             },
-            "10 events into a ring of 2 before the subscriber reads: it gets Lagged(8), then the \
-             two kept (8 and 9), then Closed. missed counts events (8), not lags (1)"
+            "10 events into a ring of 2 before the subscriber reads: it gets Lagged(8) (not the \
+             end: carry on), then the two still kept (8 and 9), then Closed. missed counts events (8), not lags (1); and \
+             after a lag keep reading the same receiver (a resubscribe would skip what is kept)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_late_publisher_catches_up_with_its_schedule() {
+        let t0 = Instant::now();
+        let (tx, rx) = broadcast::channel(16);
+        let publisher = async {
+            let reached = publish(tx, 0..10, ms(10)).await;
+            (reached, t0.elapsed())
+        };
+        // At 5 ms tokio's clock jumps to 25 ms in one step, as it does for a runtime that was
+        // busy elsewhere: the publisher's wake-up for event 1 (due at 10 ms) comes 15 ms late.
+        let busy = async {
+            sleep(ms(5)).await;
+            tokio::time::advance(ms(20)).await;
+        };
+        let ((reached, done_at), (), tally) = finishes("a publisher woken late once", async {
+            tokio::join!(publisher, busy, watched("subscriber", rx, |_| async {}))
+        })
+        .await;
+        assert_eq!(
+            (reached, tally.seen.len()),
+            (10, 10),
+            "all 10 events reach the one subscriber, which keeps up"
+        );
+        assert_about(
+            "the 10th event, 10 ms apart, after one wake-up 15 ms late: on a fixed schedule event \
+             i is due at start + i·gap whatever happened before, so the publisher catches up and \
+             sends the last at 90 ms. Sleep until the next due instant (sleep_until, or an \
+             interval), not for gap after each send: that pushes every later event back",
+            done_at,
+            ms(90),
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_subscriber_waits_without_polling() {
+        let (tx, rx) = broadcast::channel(4);
+        let publisher = publish(tx, 0..3, Duration::from_secs(10));
+        let quiet = Harness::new()
+            .named("a subscriber waiting 10 s between events")
+            .max_polls(30)
+            .run(subscriber(rx, |_| async {}));
+        let (reached, run) =
+            finishes_within("3 events 10 s apart", Duration::from_secs(60), async {
+                tokio::join!(publisher, quiet)
+            })
+            .await;
+        assert_eq!(
+            (reached, run.output.seen),
+            (3, vec![0, 1, 2]),
+            "the subscriber sees the 3 events: await rx.recv(), which sleeps until one is sent"
         );
     }
 
@@ -480,6 +639,24 @@ mod e04_watch_config {
     use tokio::sync::{mpsc, watch};
     use tokio::time::{Instant, sleep};
 
+    /// Changes the config from another thread, the way an admin task elsewhere would, and fails
+    /// with the rule if it cannot. A worker that keeps the `Ref` from `borrow()` across an
+    /// `.await` holds the watch's read lock, so `send` cannot take its write lock: on the test's
+    /// own thread that would block the thread for ever, here it becomes a message.
+    fn change(tx: &watch::Sender<Config>, new: Config) {
+        let tx = tx.clone();
+        shared::testing::within(
+            Duration::from_secs(2),
+            "changing the config blocked: the worker holds the value it borrowed from the watch \
+             (the Ref that borrow() or borrow_and_update() returns, a read lock) across an \
+             .await, so the sender cannot write. Clone what you need and let the Ref go before \
+             awaiting: `let cfg = config.borrow_and_update().clone();`",
+            move || {
+                tx.send_replace(new);
+            },
+        );
+    }
+
     fn config(version: u64, job_time: u64) -> Config {
         Config {
             version,
@@ -512,7 +689,7 @@ mod e04_watch_config {
         drop(job_tx);
         let admin = async move {
             sleep(ms(25)).await;
-            cfg_tx.send_replace(config(2, 20));
+            change(&cfg_tx, config(2, 20));
             cfg_tx
         };
         let (done, _cfg_tx) = finishes(
@@ -540,7 +717,7 @@ mod e04_watch_config {
         let (job_tx, job_rx) = mpsc::channel(4);
         let world = async move {
             sleep(ms(5)).await;
-            cfg_tx.send_replace(config(2, 5));
+            change(&cfg_tx, config(2, 5));
             sleep(ms(5)).await;
             job_tx.send(7).await.expect("the worker's queue is open");
             drop(job_tx);
@@ -560,14 +737,43 @@ mod e04_watch_config {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_last_change_before_the_sender_drops_applies() {
+        let (cfg_tx, cfg_rx) = watch::channel(config(1, 5));
+        let (job_tx, job_rx) = mpsc::channel(4);
+        job_tx.send(0).await.expect("the worker's queue is open");
+        let world = async move {
+            // While job 0 runs (0-5 ms), the admin makes one last change and leaves.
+            sleep(ms(2)).await;
+            change(&cfg_tx, config(2, 5));
+            drop(cfg_tx);
+            job_tx.send(1).await.expect("the worker's queue is open");
+        };
+        let (done, ()) = finishes(
+            "a worker whose config changed, then lost its sender",
+            async { tokio::join!(watched(job_rx, cfg_rx), world) },
+        )
+        .await;
+        assert_eq!(
+            versions(&done),
+            [(0, 1), (1, 2)],
+            "the config changed to version 2 and then its sender was dropped; job 1 was taken \
+             after that and must run under version 2. A closed watch still holds its last value \
+             (borrow() reads it), but has_changed() and changed() return Err once the sender is \
+             gone, even when that value was never seen: do not take Err as \"nothing new\""
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn keeps_working_after_the_config_sender_is_gone() {
         let t0 = Instant::now();
         let (cfg_tx, cfg_rx) = watch::channel(config(3, 2));
         drop(cfg_tx);
         let (job_tx, job_rx) = mpsc::channel(4);
+        // A second between jobs: a worker that waits in recv().await is polled a few times
+        // per job; one that checks the queue on a timer is polled hundreds of times.
         let jobs = async move {
             for job in 0..5 {
-                sleep(ms(10)).await;
+                sleep(Duration::from_secs(1)).await;
                 job_tx.send(job).await.expect("the worker's queue is open");
             }
         };
@@ -581,7 +787,11 @@ mod e04_watch_config {
             "without a config sender the worker goes on with the last config (version 3) and \
              handles every job; changed() failing is not a reason to stop"
         );
-        assert_about("5 jobs arriving every 10 ms", t0.elapsed(), ms(52));
+        assert_about(
+            "5 jobs arriving a second apart, the last taking 2 ms",
+            t0.elapsed(),
+            ms(5_002),
+        );
     }
 }
 
@@ -589,7 +799,7 @@ mod e05_actor_cycle {
     use super::*;
     use lesson_08::e05_actor_cycle::*;
     use shared::Harness;
-    use shared::testing::finishes;
+    use shared::testing::{finishes, finishes_within};
     use tokio::sync::mpsc;
     use tokio::time::timeout;
 
@@ -651,9 +861,12 @@ mod e05_actor_cycle {
                  yet in a queue of its own (select! between inbox.recv() and peer.reserve())"
             ),
             Some((Err(_), false)) => panic!(
-                "balls were lost: of {total} balls thrown in, some never came back finished, \
-                 yet the players are idle with room in their mailboxes. A ball the peer cannot \
-                 take yet must be kept and passed later, never dropped"
+                "balls were lost or stranded: of {total} balls thrown in, some never came back \
+                 finished, yet the players are idle with room in their mailboxes. Either a ball \
+                 was dropped, or it sits in a player's own queue that is retried only when new \
+                 mail arrives. A ball the peer cannot take yet must be kept and handed over as \
+                 soon as the peer has room: wait for room (peer.reserve()) alongside \
+                 inbox.recv(), and never drop the ball"
             ),
         }
     }
@@ -685,6 +898,91 @@ mod e05_actor_cycle {
             (vec![], vec![0, 1, 2, 3, 4, 5]),
             "balls with an odd number of hops (1, 3, ..., 11), thrown to the left, are finished \
              by the right player: each ball is passed exactly hops_left times"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_player_that_returns_leaves_nothing_running() {
+        let (in_tx, in_rx) = mpsc::channel(4);
+        let (peer_tx, mut peer_rx) = mpsc::channel(1);
+        let (fin_tx, _fin_rx) = mpsc::unbounded_channel();
+        let one = Harness::new()
+            .named("a player whose inbox closes")
+            .max_polls(200)
+            .run(player(in_rx, peer_tx, fin_tx));
+        let feed = async move {
+            for id in 0..3 {
+                in_tx
+                    .send(Ball { id, hops_left: 2 })
+                    .await
+                    .expect("the player's mailbox is open");
+            }
+            // Ball 0 fills the peer's mailbox; 1 and 2 wait with the player. Then the inbox
+            // closes (its only sender is dropped here).
+            tokio::time::sleep(ms(1)).await;
+        };
+        finishes(
+            "a player whose inbox was closed while its peer was full (it must return)",
+            async { tokio::join!(one, feed) },
+        )
+        .await;
+        let first = peer_rx.try_recv().map(|b| b.id);
+        let after = timeout(Duration::from_secs(1), peer_rx.recv()).await;
+        assert_eq!(
+            (first, after),
+            (Ok(0), Ok(None)),
+            "the player returned, so nothing of it may still be running: the peer's mailbox must \
+             hold ball 0 and then be closed (every Sender gone). A later ball, or no end, means \
+             something the player spawned is still holding a Sender and passing balls. Keep \
+             every pass inside the player's own future (its own queue, no tokio::spawn)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_player_waits_for_a_full_peer_without_polling() {
+        let (in_tx, in_rx) = mpsc::channel(4);
+        let (peer_tx, mut peer_rx) = mpsc::channel(1);
+        let (fin_tx, _fin_rx) = mpsc::unbounded_channel();
+        let one = Harness::new()
+            .named("a player whose peer stays full for a minute")
+            .max_polls(40)
+            .run(player(in_rx, peer_tx, fin_tx));
+        let test = async {
+            for id in 0..3 {
+                in_tx
+                    .send(Ball { id, hops_left: 1 })
+                    .await
+                    .expect("the player's mailbox is open");
+            }
+            // The peer's mailbox (1) holds ball 0; balls 1 and 2 wait with the player. A minute
+            // of tokio's paused clock costs nothing, unless the player keeps waking up.
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            let mut passed = Vec::new();
+            for _ in 0..3 {
+                let next = timeout(Duration::from_secs(1), peer_rx.recv()).await;
+                passed.push(next.ok().flatten().map(|b| (b.id, b.hops_left)));
+            }
+            passed
+        };
+        let passed = finishes_within(
+            "a player whose peer reads again after a minute",
+            Duration::from_secs(120),
+            async {
+                tokio::select! {
+                    _ = one => None,
+                    passed = test => Some(passed),
+                }
+            },
+        )
+        .await;
+        assert_eq!(
+            passed,
+            Some(vec![Some((0, 0)), Some((1, 0)), Some((2, 0))]),
+            "once the peer reads again, the three balls must come through, in order, with one \
+             hop less (None: a ball never came). The balls the player kept must be handed over \
+             as soon as the peer has room, without new mail to prompt it: wait for room \
+             (peer.reserve()) alongside inbox.recv(); and never return or drop a ball while the \
+             peer is merely full"
         );
     }
 
