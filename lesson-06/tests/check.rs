@@ -287,10 +287,18 @@ mod e03_send {
     async fn tally_runs_as_a_spawned_task() {
         let (tx, rx) = mpsc::channel(8);
         let handle = shared::spawn_checked!("tally", tally(rx));
-        for line in ["the cat", "", "the dog  and the cat"] {
-            tx.send(line.to_string())
-                .await
-                .expect("tally dropped its input");
+        for (i, line) in ["the cat", "", "the dog  and the cat"]
+            .into_iter()
+            .enumerate()
+        {
+            if tx.send(line.to_string()).await.is_err() {
+                panic!(
+                    "tally stopped reading before its channel closed (line {} of 3, {line:?}, \
+                     could not be sent): it must keep receiving until recv() returns None; an \
+                     empty line is a line without words, not the end of input",
+                    i + 1
+                );
+            }
             tokio::time::sleep(ms(1)).await;
         }
         drop(tx);
@@ -905,8 +913,9 @@ mod e06_scope {
         assert_eq!(
             joined,
             Err(Some("task broke".to_string())),
-            "a task panicked with \"task broke\": join_all must continue that panic \
-             (resume_unwind(join_error.into_panic())), not skip the task"
+            "a task panicked with \"task broke\": join_all must continue that very \
+             panic (resume_unwind(join_error.into_panic())), neither skip the task nor start a \
+             new panic with other text (unwrap, expect or panic! on the JoinError)"
         );
         assert!(
             panicked_at <= ms(10),
