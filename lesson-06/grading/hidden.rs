@@ -403,6 +403,39 @@ mod e03_send {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_line_that_meets_a_busy_log_waits_for_it() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = mpsc::channel(4);
+        let handle = shared::spawn_checked!("record", record(log.clone(), rx));
+        // Another user holds the log for 30 ms while a line arrives.
+        let (locked, is_locked) = std::sync::mpsc::channel::<()>();
+        let holder = {
+            let log = Arc::clone(&log);
+            std::thread::spawn(move || {
+                let _busy = log.lock().expect("poisoned");
+                let _ = locked.send(());
+                std::thread::sleep(ms(30));
+            })
+        };
+        let _ = is_locked.recv_timeout(Duration::from_secs(2));
+        tx.send("while busy".into())
+            .await
+            .expect("record dropped its input");
+        tokio::time::sleep(ms(5)).await;
+        holder.join().expect("the test's lock holder panicked");
+        drop(tx);
+        let appended = finishes_within("record", LIMIT, handle)
+            .await
+            .expect("record panicked");
+        assert_eq!(
+            (appended, log.lock().expect("poisoned").clone()),
+            (1, vec!["while busy".to_string()]),
+            "a line arrived while another user held the log for 30 ms: record must wait for the \
+             lock (a short wait) and append it, never drop it (try_lock that gives up loses lines)"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn two_recorders_share_one_log() {
         let log = Arc::new(Mutex::new(Vec::new()));
         let (tx_a, rx_a) = mpsc::channel(1);

@@ -732,9 +732,17 @@ mod e05_stop {
                      runtime thread and every task on it. Await the spawn_blocking JoinHandle (or \
                      a tokio oneshot) instead"
                 );
-                assert!(
-                    stopped.is_some(),
-                    "BlockingJob::stop did not return within 2 s of its step ending"
+                let Some(steps) = stopped else {
+                    panic!(
+                        "BlockingJob::stop did not return within 2 s of its step ending: the \
+                         loop must check the stop flag before every step"
+                    );
+                };
+                assert_eq!(
+                    steps, 1,
+                    "stop was called during the first step, yet stop says {steps} steps ran: the \
+                     job must look at the flag before every step and run no step once it is \
+                     raised (checking it only now and then makes stop wait for many steps)"
                 );
             },
         );
