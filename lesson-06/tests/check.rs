@@ -693,12 +693,14 @@ mod e05_stop {
                 let started = Arc::new(AtomicU64::new(0));
                 let starts = Arc::clone(&started);
                 // The first step waits at a gate that the test opens only after stop's first poll
-                // has returned, so a stop that blocks in that poll blocks for the gate's 1 s.
+                // has returned, so a stop that blocks in that poll blocks for the gate's 1 s; then
+                // it takes 50 ms more, which a stop that checks on a timer spends polling.
                 let (open_gate, gate) = std::sync::mpsc::channel::<()>();
-                let (first_poll, stopped) = runtime.block_on(async {
+                let (first_poll, stopped, polls) = runtime.block_on(async {
                     let job = BlockingJob::start(move || {
                         if starts.fetch_add(1, Ordering::SeqCst) == 0 {
                             let _ = gate.recv_timeout(Duration::from_secs(1));
+                            std::thread::sleep(ms(50));
                         }
                         std::thread::sleep(ms(1));
                     });
@@ -708,7 +710,8 @@ mod e05_stop {
                     {
                         tokio::time::sleep(ms(1)).await;
                     }
-                    let mut stop = Box::pin(job.stop());
+                    let (counted, counts) = shared::testing::count_polls(job.stop());
+                    let mut stop = Box::pin(counted);
                     let polled = std::time::Instant::now();
                     let early = std::future::poll_fn(|cx| {
                         std::task::Poll::Ready(stop.as_mut().poll(cx).is_ready())
@@ -721,7 +724,7 @@ mod e05_stop {
                     } else {
                         timeout(Duration::from_secs(2), stop).await.ok()
                     };
-                    (first_poll, stopped)
+                    (first_poll, stopped, counts.polls())
                 });
                 runtime.shutdown_timeout(ms(100));
                 assert!(
@@ -743,6 +746,13 @@ mod e05_stop {
                     "stop was called during the first step, yet stop says {steps} steps ran: the \
                      job must look at the flag before every step and run no step once it is \
                      raised (checking it only now and then makes stop wait for many steps)"
+                );
+                assert!(
+                    polls <= 5,
+                    "BlockingJob::stop was polled {polls} times while the step in progress took \
+                     50 ms to end: it checks on a timer (or yields in a loop) instead of waiting \
+                     to be woken. Await the spawn_blocking JoinHandle: it wakes you once, when \
+                     the thread is done"
                 );
             },
         );
