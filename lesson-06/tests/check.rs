@@ -895,7 +895,8 @@ mod e06_scope {
             "a timeout dropped the join_all future after 10 ms, but the tasks were not all \
              cancelled (finished, cancelled): join_all owns the scope, so dropping it must abort \
              every task; handles moved out of the scope into join_all's own variables detach \
-             their tasks when dropped"
+             their tasks when dropped, and so does a JoinSet handed to a task of its own that \
+             join_all only awaits (dropping a JoinHandle detaches that task)"
         );
     }
 
