@@ -236,10 +236,10 @@ mod e02_panics {
         assert_eq!(
             out.map_err(|p| p.message),
             Err("bad input 7".to_string()),
-            "a job ran panic!(\"bad input {{}}\", 7): the message is \"bad input 7\". A formatted \
-             panic carries a String, a literal one a &'static str: downcast the payload to both \
-             (call downcast_ref on the Box<dyn Any> itself; `&payload as &dyn Any` is the Box, \
-             never the text inside it)"
+            "a job ran panic!(\"bad input {{}}\", 7): the message is \"bad input 7\", the panic's \
+             own text (its payload, not the JoinError's Display). A formatted panic carries a \
+             String, a literal one a &'static str: downcast the payload (the Box from into_panic \
+             itself, not a reference to the Box) to both"
         );
     }
 
@@ -738,9 +738,18 @@ mod e05_stop {
                 let Some(steps) = stopped else {
                     panic!(
                         "BlockingJob::stop did not return within 2 s of its step ending: the \
-                         loop must check the stop flag before every step"
+                         loop must check a stop flag (an AtomicBool that stop sets) before every \
+                         step; JoinHandle::abort cannot interrupt a spawn_blocking closure that \
+                         is running"
                     );
                 };
+                assert!(
+                    steps >= 1,
+                    "stop says {steps} steps ran, but it was called during the first step: it \
+                     returned before that step had ended. Wait until the thread has left its \
+                     loop (await the spawn_blocking JoinHandle) and return the count the loop \
+                     kept"
+                );
                 assert_eq!(
                     steps, 1,
                     "stop was called during the first step, yet stop says {steps} steps ran: the \
@@ -945,7 +954,9 @@ mod e06_scope {
         assert_eq!(
             cancelled, 2,
             "after the panic left join_all, the other two tasks must be cancelled, not left \
-             running"
+             running: the scope's tasks must go with it while the panic unwinds (a JoinSet, or \
+             an aborting Drop on what holds the handles; JoinHandles moved out of the scope \
+             into join_all's own variables detach their tasks when dropped)"
         );
     }
 }
