@@ -85,12 +85,14 @@ mod e01_fan_out {
         );
     }
 
+    type Job = std::pin::Pin<Box<dyn Future<Output = Result<u8, String>> + Send>>;
+
     #[test]
     fn a_panicking_job_continues_in_the_caller() {
         let t = Tracker::default();
         let tracker = t.clone();
         let caught = quiet_paused(async move {
-            let jobs: Vec<std::pin::Pin<Box<dyn Future<Output = Result<u8, String>> + Send>>> = vec![
+            let jobs: Vec<Job> = vec![
                 Box::pin(tracker.job(ms(10), Ok(1))),
                 Box::pin(async {
                     sleep(ms(5)).await;

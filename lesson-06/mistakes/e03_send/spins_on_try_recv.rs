@@ -1,4 +1,7 @@
 // Legal but wasteful: record is Send and logs each line at once, but waits by calling try_recv in a yield_now loop, so it keeps a worker thread busy the whole time it has nothing to do, instead of awaiting recv.
+//! Exercise 3 — make a future `Send`, so that `tokio::spawn` takes it.
+//!
+//! A known-wrong answer, kept to prove the tests reject it: the first line says which promise it breaks.
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;

@@ -1,4 +1,7 @@
 // Breaks "tally counts every line until the channel closes": it takes an empty line for the end of input and returns early, losing every line after it (the happy path only).
+//! Exercise 3 — make a future `Send`, so that `tokio::spawn` takes it.
+//!
+//! A known-wrong answer, kept to prove the tests reject it: the first line says which promise it breaks.
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;

@@ -1,4 +1,7 @@
 // Breaks "a slot is never lost / never more than limit in flight" (subtle): the permit lives in a wrapper task that awaits the job's own task; aborting the returned handle frees the slot but leaves the job running, detached and uncounted.
+//! Exercise 4 — a worker pool bounded by a semaphore, with owned permits.
+//!
+//! A known-wrong answer, kept to prove the tests reject it: the first line says which promise it breaks.
 use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::Semaphore;

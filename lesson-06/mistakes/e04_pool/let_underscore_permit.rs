@@ -1,4 +1,7 @@
 // Breaks "never more than limit jobs in flight" (subtle): `let _ = permit;` binds nothing, so the async block does not capture the permit; it is dropped when spawn returns and the job runs without a slot.
+//! Exercise 4 — a worker pool bounded by a semaphore, with owned permits.
+//!
+//! A known-wrong answer, kept to prove the tests reject it: the first line says which promise it breaks.
 use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::Semaphore;

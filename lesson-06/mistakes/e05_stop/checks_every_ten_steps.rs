@@ -1,4 +1,7 @@
 // Breaks "BlockingJob::stop returns within about one step" (legal-looking but wasteful): the loop looks at the stop flag only after every 10 steps, so a stop asked during the first step waits for nine more that nobody wants.
+//! Exercise 5 — a hard stop and a gentle one: `abort` for tasks, a flag for blocking threads.
+//!
+//! A known-wrong answer, kept to prove the tests reject it: the first line says which promise it breaks.
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,4 +1,7 @@
 // Breaks "stop waits without blocking" (legal-looking but wasteful): the job runs on a std thread and stop calls JoinHandle::join inside the async fn, blocking a runtime thread, and every task on it, until the step in progress ends.
+//! Exercise 5 — a hard stop and a gentle one: `abort` for tasks, a flag for blocking threads.
+//!
+//! A known-wrong answer, kept to prove the tests reject it: the first line says which promise it breaks.
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,4 +1,7 @@
 // Legal but wasteful: BlockingJob::stop raises the flag, then checks is_finished on a 1 ms timer until the thread is done, waking up dozens of times for one event, instead of awaiting the JoinHandle, which wakes it once.
+//! Exercise 5 — a hard stop and a gentle one: `abort` for tasks, a flag for blocking threads.
+//!
+//! A known-wrong answer, kept to prove the tests reject it: the first line says which promise it breaks.
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,4 +1,7 @@
 // Legal but wasteful: Vec<JoinHandle> with an aborting Drop is right, but join_all checks is_finished every millisecond instead of waiting to be woken, so it is polled dozens of times for one result.
+//! Exercise 6 — no detached tasks: a scope that cancels everything it spawned when dropped.
+//!
+//! A known-wrong answer, kept to prove the tests reject it: the first line says which promise it breaks.
 use std::future::Future;
 use tokio::task::JoinHandle;
 #[derive(Debug)]

@@ -1,4 +1,7 @@
 // Breaks "dropping the join_all future cancels the tasks" (subtle): join_all moves the JoinSet into a collector task and awaits its handle; dropping join_all drops only that handle, which detaches the collector, and the JoinSet inside it keeps every task running.
+//! Exercise 6 — no detached tasks: a scope that cancels everything it spawned when dropped.
+//!
+//! A known-wrong answer, kept to prove the tests reject it: the first line says which promise it breaks.
 use std::future::Future;
 use tokio::task::JoinSet;
 #[derive(Debug)]

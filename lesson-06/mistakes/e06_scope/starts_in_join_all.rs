@@ -1,4 +1,7 @@
 // Breaks "spawn starts a task owned by the scope": it only stores the future and starts every task in join_all, so nothing runs until the caller joins (and nothing runs at all if it never does).
+//! Exercise 6 — no detached tasks: a scope that cancels everything it spawned when dropped.
+//!
+//! A known-wrong answer, kept to prove the tests reject it: the first line says which promise it breaks.
 use std::future::Future;
 use std::pin::Pin;
 use tokio::task::JoinSet;
