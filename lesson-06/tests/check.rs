@@ -483,6 +483,32 @@ mod e04_pool {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_spawn_given_up_while_waiting_runs_nothing() {
+        let t = Tracker::default();
+        let pool = Pool::new(1);
+        let busy = finishes("spawn", pool.spawn(sleep(ms(100)))).await;
+        let given_up = timeout(ms(10), pool.spawn(t.job(ms(1), ()))).await;
+        assert!(
+            given_up.is_err(),
+            "the only slot was busy for 100 ms, yet spawn returned within 10 ms: spawn itself \
+             must wait for a free slot (take the permit in spawn, before tokio::spawn)"
+        );
+        finishes("the busy job", busy)
+            .await
+            .expect("the busy job panicked");
+        sleep(ms(50)).await;
+        assert_eq!(
+            (t.finished(), t.cancelled()),
+            (0, 1),
+            "a spawn that was given up while it waited for a slot (a timeout dropped its future) \
+             still ran its job once the slot freed up (finished, cancelled): nothing may start \
+             before spawn holds the slot. Take the permit in spawn first, then tokio::spawn the \
+             job with it; a task spawned early that queues for the permit outlives the caller \
+             who gave up"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn aborting_the_handle_stops_the_job_itself() {
         let t = Tracker::default();
         let pool = Pool::new(1);
