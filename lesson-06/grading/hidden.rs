@@ -82,6 +82,77 @@ mod e01_fan_out {
         );
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn each_job_is_a_task_of_its_own() {
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let jobs: Vec<_> = (1..=4u64)
+            .map(|i| {
+                let seen = Arc::clone(&seen);
+                async move {
+                    sleep(ms(i)).await;
+                    seen.lock().expect("poisoned").push(tokio::task::try_id());
+                    Ok::<u64, ()>(i)
+                }
+            })
+            .collect();
+        let caller = tokio::spawn(async move { (tokio::task::id(), fan_out(jobs).await) });
+        let (caller, out) = finishes("fan_out in a task", caller)
+            .await
+            .expect("fan_out panicked");
+        assert_eq!(
+            out,
+            Ok(vec![1, 2, 3, 4]),
+            "four jobs of 1 to 4 ms, in that order"
+        );
+        let seen = seen.lock().expect("poisoned").clone();
+        let mut ids: Vec<_> = seen.iter().flatten().filter(|id| **id != caller).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(
+            ids.len(),
+            4,
+            "inside the jobs tokio::task::try_id() gave {seen:?} (fan_out's own task: \
+             {caller:?}): the jobs did not each run as a task of their own. Polled inside \
+             fan_out's future they share its thread and stand still whenever it is not polled; \
+             spawn each one (JoinSet::spawn)"
+        );
+    }
+
+    #[test]
+    fn a_formatted_panic_on_a_worker_thread_continues_in_the_caller() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("building a runtime");
+        let joined = runtime.block_on(async {
+            let jobs: Vec<Job<u8, ()>> = vec![
+                Box::pin(async { Ok(1) }),
+                Box::pin(shared::testing::quietly(async {
+                    panic!("job {} broke", 2);
+                })),
+            ];
+            tokio::time::timeout(Duration::from_secs(5), tokio::spawn(fan_out(jobs))).await
+        });
+        runtime.shutdown_timeout(ms(100));
+        let Ok(joined) = joined else {
+            panic!("fan_out did not return within 5 s after a job panicked");
+        };
+        match joined {
+            Err(e) if e.is_panic() => {
+                let text = shared::testing::panic_message(&*e.into_panic());
+                assert_eq!(
+                    text, "job 2 broke",
+                    "fan_out must continue the job's own panic (resume_unwind), not a new one"
+                );
+            }
+            other => panic!(
+                "a job panicked with \"job 2 broke\", but fan_out gave {other:?}: continue the \
+                 panic in the caller (resume_unwind(join_error.into_panic()))"
+            ),
+        }
+    }
+
     #[test]
     fn on_worker_threads_the_rest_have_stopped_too() {
         within(
@@ -183,6 +254,42 @@ mod e02_panics {
             t.cancelled(),
             0,
             "no job may be cancelled: they all run to the end"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_job_is_a_task_of_its_own() {
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let jobs: Vec<(String, Job)> = (1..=4usize)
+            .map(|i| {
+                let seen = Arc::clone(&seen);
+                let job: Job = Box::pin(async move {
+                    sleep(ms(i as u64)).await;
+                    seen.lock().expect("poisoned").push(tokio::task::try_id());
+                    i
+                });
+                (format!("j{i}"), job)
+            })
+            .collect();
+        let caller = tokio::spawn(async move { (tokio::task::id(), run_jobs(jobs).await) });
+        let (caller, out) = finishes("run_jobs in a task", caller)
+            .await
+            .expect("run_jobs panicked");
+        assert_eq!(
+            out,
+            Ok(vec![1, 2, 3, 4]),
+            "four jobs, outputs in list order"
+        );
+        let seen = seen.lock().expect("poisoned").clone();
+        let mut ids: Vec<_> = seen.iter().flatten().filter(|id| **id != caller).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(
+            ids.len(),
+            4,
+            "inside the jobs tokio::task::try_id() gave {seen:?} (run_jobs's own task: \
+             {caller:?}): the jobs did not each run as a task of their own (tokio::spawn each; \
+             catching panics by hand on the caller's task is not the same: they share its thread)"
         );
     }
 
@@ -293,6 +400,39 @@ mod e03_send {
             "each of w0..w9 is on 100 lines: {counts:?}"
         );
         assert_eq!(counts.len(), 11, "11 different words");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_line_that_meets_a_busy_log_waits_for_it() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = mpsc::channel(4);
+        let handle = shared::spawn_checked!("record", record(log.clone(), rx));
+        // Another user holds the log for 30 ms while a line arrives.
+        let (locked, is_locked) = std::sync::mpsc::channel::<()>();
+        let holder = {
+            let log = Arc::clone(&log);
+            std::thread::spawn(move || {
+                let _busy = log.lock().expect("poisoned");
+                let _ = locked.send(());
+                std::thread::sleep(ms(30));
+            })
+        };
+        let _ = is_locked.recv_timeout(Duration::from_secs(2));
+        tx.send("while busy".into())
+            .await
+            .expect("record dropped its input");
+        tokio::time::sleep(ms(5)).await;
+        holder.join().expect("the test's lock holder panicked");
+        drop(tx);
+        let appended = finishes_within("record", LIMIT, handle)
+            .await
+            .expect("record panicked");
+        assert_eq!(
+            (appended, log.lock().expect("poisoned").clone()),
+            (1, vec!["while busy".to_string()]),
+            "a line arrived while another user held the log for 30 ms: record must wait for the \
+             lock (a short wait) and append it, never drop it (try_lock that gives up loses lines)"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

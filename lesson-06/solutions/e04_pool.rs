@@ -29,6 +29,9 @@ impl Pool {
     ///
     /// The slot is given back the moment the job ends: when it returns, when it panics, and
     /// when it is aborted.
+    ///
+    /// Dropped while it waits, this future drops `job` too: nothing was spawned yet, so a caller
+    /// who gives up (a timeout) leaves no task behind that would run the job later.
     pub async fn spawn<F>(&self, job: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,

@@ -14,7 +14,9 @@
 //!   work), instead of piling up waiting tasks;
 //! - **a freed slot is reused at once**: when a job ends, a waiting `spawn` starts its job at
 //!   that same instant, not a little later;
-//! - **a slot is never lost**: a job that panics (or is aborted) gives its slot back too.
+//! - **a slot is never lost**: a job that panics (or is aborted) gives its slot back too;
+//! - **a spawn given up runs nothing**: a caller that stops waiting (a timeout drops the
+//!   `spawn` future before a slot was free) has its job dropped, never started later.
 //!
 //! The permit has to live exactly as long as the job, so it must move into the task: look for
 //! the semaphore method whose permit does not borrow the semaphore.
@@ -44,7 +46,8 @@ impl Pool {
     }
 
     /// Waits until a slot is free, then spawns `job` in it and returns the job's handle. The
-    /// slot is given back the moment the job ends: on return, on panic and on abort.
+    /// slot is given back the moment the job ends: on return, on panic and on abort. If this
+    /// future is dropped before a slot was free, `job` is dropped with it and never runs.
     pub async fn spawn<F>(&self, job: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,

@@ -85,6 +85,38 @@ mod e01_fan_out {
         );
     }
 
+    type Job = std::pin::Pin<Box<dyn Future<Output = Result<u8, String>> + Send>>;
+
+    #[test]
+    fn a_panicking_job_continues_in_the_caller() {
+        let t = Tracker::default();
+        let tracker = t.clone();
+        let caught = quiet_paused(async move {
+            let jobs: Vec<Job> = vec![
+                Box::pin(tracker.job(ms(10), Ok(1))),
+                Box::pin(async {
+                    sleep(ms(5)).await;
+                    panic!("job 2 broke")
+                }),
+                Box::pin(tracker.job(ms(20), Ok(3))),
+            ];
+            finishes("fan_out", fan_out(jobs)).await
+        });
+        match caught {
+            Err(message) => assert!(
+                message == "job 2 broke",
+                "fan_out panicked with {message:?}, but the job panicked with \"job 2 broke\": \
+                 carry the job's own panic on (std::panic::resume_unwind(join_error.into_panic())); \
+                 unwrap or expect on the JoinError starts a new panic with tokio's text instead"
+            ),
+            Ok(out) => panic!(
+                "a job panicked with \"job 2 broke\", but fan_out returned {out:?}: a panic is a \
+                 bug to report, not a result to skip; continue it in the caller with \
+                 std::panic::resume_unwind(join_error.into_panic())"
+            ),
+        }
+    }
+
     #[tokio::test(start_paused = true)]
     async fn no_jobs_is_no_outputs() {
         let none: Vec<std::future::Ready<Result<u8, ()>>> = Vec::new();
@@ -206,8 +238,10 @@ mod e02_panics {
         assert_eq!(
             out.map_err(|p| p.message),
             Err("bad input 7".to_string()),
-            "a job ran panic!(\"bad input {{}}\", 7): the message is \"bad input 7\". A formatted \
-             panic carries a String, a literal one a &'static str: downcast the payload to both"
+            "a job ran panic!(\"bad input {{}}\", 7): the message is \"bad input 7\", the panic's \
+             own text (its payload, not the JoinError's Display). A formatted panic carries a \
+             String, a literal one a &'static str: downcast the payload (the Box from into_panic \
+             itself, not a reference to the Box) to both"
         );
     }
 
@@ -232,7 +266,7 @@ mod e02_panics {
 mod e03_send {
     use super::*;
     use lesson_06::e03_send::*;
-    use shared::testing::finishes_within;
+    use shared::testing::{count_polls, finishes_within};
     use std::collections::BTreeMap;
     use std::sync::Mutex;
     use tokio::sync::mpsc;
@@ -255,10 +289,18 @@ mod e03_send {
     async fn tally_runs_as_a_spawned_task() {
         let (tx, rx) = mpsc::channel(8);
         let handle = shared::spawn_checked!("tally", tally(rx));
-        for line in ["the cat", "the dog  and the cat", ""] {
-            tx.send(line.to_string())
-                .await
-                .expect("tally dropped its input");
+        for (i, line) in ["the cat", "", "the dog  and the cat"]
+            .into_iter()
+            .enumerate()
+        {
+            if tx.send(line.to_string()).await.is_err() {
+                panic!(
+                    "tally stopped reading before its channel closed (line {} of 3, {line:?}, \
+                     could not be sent): it must keep receiving until recv() returns None; an \
+                     empty line is a line without words, not the end of input",
+                    i + 1
+                );
+            }
             tokio::time::sleep(ms(1)).await;
         }
         drop(tx);
@@ -270,7 +312,8 @@ mod e03_send {
             .into();
         assert_eq!(
             counts, expected,
-            "tally counts every word of every line (split on whitespace) until the channel closes"
+            "tally counts every word of every line (split on whitespace) until the channel closes \
+             (an empty line, here the second, is just a line without words, not the end)"
         );
     }
 
@@ -278,7 +321,8 @@ mod e03_send {
     async fn record_logs_each_line_as_it_arrives_and_leaves_the_log_unlocked() {
         let log = Arc::new(Mutex::new(vec!["from before".to_string()]));
         let (tx, rx) = mpsc::channel(8);
-        let handle = shared::spawn_checked!("record", record(log.clone(), rx));
+        let (counted, counts) = count_polls(record(log.clone(), rx));
+        let handle = shared::spawn_checked!("record", counted);
         tx.send("first".into())
             .await
             .expect("record dropped its input");
@@ -289,8 +333,17 @@ mod e03_send {
             "record appends each line to the log as soon as it arrives (here: still waiting for \
              the second line, and \"first\" is not in the log yet)"
         );
-        // record now waits for the next line: the log must be free.
+        // record now waits for the next line: the log must be free, and record asleep.
         tokio::time::sleep(ms(5)).await;
+        let polls_before = counts.polls();
+        std::thread::sleep(ms(20));
+        let polls_idle = counts.polls() - polls_before;
+        assert!(
+            polls_idle <= 3,
+            "while record waited 20 ms for its next line it was polled {polls_idle} times: it \
+             keeps itself busy instead of sleeping. Await lines.recv() (the channel wakes the task \
+             when a line arrives) rather than calling try_recv in a loop with yield_now"
+        );
         assert!(
             log.try_lock().is_ok(),
             "while record waits for the next line, the log is still locked: lock it only to \
@@ -414,11 +467,73 @@ mod e04_pool {
         let a_ended = finishes("job A", a).await.expect("job A panicked");
         let b_started = finishes("job B", b).await.expect("job B panicked");
         ender.await.expect("the test's helper task panicked");
+        assert!(
+            b_started >= a_ended,
+            "job B started at {b_started:?}, while job A, in the pool's only slot, ran until \
+             {a_ended:?}: job A did not hold its slot. The permit must live inside the task until \
+             the job ends (`let _slot = permit;` in the task; `let _ = permit;` drops it at once, \
+             and an async block that never uses it does not even capture it)"
+        );
         assert_eq!(
             b_started, a_ended,
             "job A ended at {a_ended:?} and freed the only slot, but job B started at \
              {b_started:?}: the waiting spawn must get the slot at the same instant (await the \
              semaphore, do not retry on a timer)"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_spawn_given_up_while_waiting_runs_nothing() {
+        let t = Tracker::default();
+        let pool = Pool::new(1);
+        let busy = finishes("spawn", pool.spawn(sleep(ms(100)))).await;
+        let given_up = timeout(ms(10), pool.spawn(t.job(ms(1), ()))).await;
+        assert!(
+            given_up.is_err(),
+            "the only slot was busy for 100 ms, yet spawn returned within 10 ms: spawn itself \
+             must wait for a free slot (take the permit in spawn, before tokio::spawn)"
+        );
+        finishes("the busy job", busy)
+            .await
+            .expect("the busy job panicked");
+        sleep(ms(50)).await;
+        assert_eq!(
+            (t.finished(), t.cancelled()),
+            (0, 1),
+            "a spawn that was given up while it waited for a slot (a timeout dropped its future) \
+             still ran its job once the slot freed up (finished, cancelled): nothing may start \
+             before spawn holds the slot. Take the permit in spawn first, then tokio::spawn the \
+             job with it; a task spawned early that queues for the permit outlives the caller \
+             who gave up"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn aborting_the_handle_stops_the_job_itself() {
+        let t = Tracker::default();
+        let pool = Pool::new(1);
+        let long = finishes("spawn", pool.spawn(t.job(ms(60_000), ()))).await;
+        sleep(ms(1)).await;
+        long.abort();
+        let joined = finishes("an aborted pool job's handle", long).await;
+        sleep(ms(1)).await;
+        assert!(
+            joined.as_ref().is_err_and(|e| e.is_cancelled()),
+            "the handle spawn returned was aborted, so awaiting it gives a cancelled JoinError, \
+             but it gave {joined:?}"
+        );
+        assert_eq!(
+            t.cancelled(),
+            1,
+            "the handle spawn returned was aborted, yet the job itself was not cancelled: it is \
+             still running, out of the pool's count. Return the JoinHandle of the task that runs \
+             the job and holds the permit (a second task that awaits the job's task leaves that \
+             one running, detached, when it is aborted)"
+        );
+        let next = timeout(ms(1000), pool.spawn(async {})).await;
+        assert!(
+            next.is_ok(),
+            "after the only job was aborted, the pool of 1 never gave its slot to the next job"
         );
     }
 
@@ -593,6 +708,94 @@ mod e05_stop {
     }
 
     #[test]
+    fn stop_waits_without_blocking_its_thread() {
+        within(
+            Duration::from_secs(20),
+            "the BlockingJob test did not finish",
+            || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("building a runtime");
+                let started = Arc::new(AtomicU64::new(0));
+                let starts = Arc::clone(&started);
+                // The first step waits at a gate that the test opens only after stop's first poll
+                // has returned, so a stop that blocks in that poll blocks for the gate's 1 s; then
+                // it takes 50 ms more, which a stop that checks on a timer spends polling.
+                let (open_gate, gate) = std::sync::mpsc::channel::<()>();
+                let (first_poll, stopped, polls) = runtime.block_on(async {
+                    let job = BlockingJob::start(move || {
+                        if starts.fetch_add(1, Ordering::SeqCst) == 0 {
+                            let _ = gate.recv_timeout(Duration::from_secs(1));
+                            std::thread::sleep(ms(50));
+                        }
+                        std::thread::sleep(ms(1));
+                    });
+                    let waiting = std::time::Instant::now();
+                    while started.load(Ordering::SeqCst) == 0
+                        && waiting.elapsed() < Duration::from_secs(2)
+                    {
+                        tokio::time::sleep(ms(1)).await;
+                    }
+                    let (counted, counts) = shared::testing::count_polls(job.stop());
+                    let mut stop = Box::pin(counted);
+                    let polled = std::time::Instant::now();
+                    let early = std::future::poll_fn(|cx| {
+                        std::task::Poll::Ready(stop.as_mut().poll(cx).is_ready())
+                    })
+                    .await;
+                    let first_poll = polled.elapsed();
+                    let _ = open_gate.send(());
+                    let stopped = if early {
+                        Some(0)
+                    } else {
+                        timeout(Duration::from_secs(2), stop).await.ok()
+                    };
+                    (first_poll, stopped, counts.polls())
+                });
+                runtime.shutdown_timeout(ms(100));
+                assert!(
+                    first_poll < ms(500),
+                    "BlockingJob::stop blocked the thread that polled it for {first_poll:?} while \
+                     the step in progress went on: an async fn must not wait by blocking \
+                     (thread::JoinHandle::join, thread::sleep, a std channel's recv), it stalls a \
+                     runtime thread and every task on it. Await the spawn_blocking JoinHandle (or \
+                     a tokio oneshot) instead"
+                );
+                let Some(steps) = stopped else {
+                    panic!(
+                        "BlockingJob::stop did not return within 2 s of its step ending: the \
+                         loop must check a stop flag (an AtomicBool that stop sets) before every \
+                         step; JoinHandle::abort cannot interrupt a spawn_blocking closure that \
+                         is running"
+                    );
+                };
+                assert!(
+                    steps >= 1,
+                    "stop says {steps} steps ran, but it was called during the first step: it \
+                     returned before that step had ended. Wait until the thread has left its \
+                     loop (await the spawn_blocking JoinHandle) and return the count the loop \
+                     kept"
+                );
+                assert_eq!(
+                    steps, 1,
+                    "stop was called during the first step, yet stop says {steps} steps ran: the \
+                     job must look at the flag before every step and run no step once it is \
+                     raised (checking it only now and then makes stop wait for many steps)"
+                );
+                assert!(
+                    polls <= 5,
+                    "BlockingJob::stop was polled {polls} times while the step in progress took \
+                     50 ms to end: it checks on a timer (or yields in a loop) instead of waiting \
+                     to be woken. Await the spawn_blocking JoinHandle: it wakes you once, when \
+                     the thread is done"
+                );
+            },
+        );
+    }
+
+    #[test]
     fn the_blocking_job_stops_when_asked_and_no_step_runs_after() {
         within(
             Duration::from_secs(20),
@@ -628,6 +831,7 @@ mod e05_stop {
 mod e06_scope {
     use super::*;
     use lesson_06::e06_scope::*;
+    use shared::Harness;
     use shared::testing::{assert_about, finishes};
     use tokio::time::{Instant, sleep, timeout};
 
@@ -658,6 +862,23 @@ mod e06_scope {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn spawn_starts_the_task_at_once() {
+        let t = Tracker::default();
+        let mut scope = Scope::new();
+        scope.spawn(t.job(ms(10), 1));
+        sleep(ms(20)).await;
+        let ran_before_join = t.finished();
+        let out = finishes("join_all", scope.join_all()).await;
+        assert_eq!(
+            ran_before_join, 1,
+            "a 10 ms task spawned on the scope had not finished 20 ms later (join_all not called \
+             yet): spawn must start the task at once, as a tokio task (JoinSet::spawn), not keep \
+             the future for join_all to start"
+        );
+        assert_eq!(out, [1], "join_all returns the one task's output");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn join_all_returns_the_outputs_in_spawn_order() {
         let t = Tracker::default();
         let t0 = Instant::now();
@@ -665,7 +886,18 @@ mod e06_scope {
         for (after, name) in [(30, 'a'), (10, 'b'), (20, 'c')] {
             scope.spawn(t.job(ms(after), name));
         }
-        let out = finishes("join_all", scope.join_all()).await;
+        let run = Harness::new()
+            .named("Scope::join_all")
+            .run(scope.join_all());
+        let run = finishes("join_all", run).await;
+        assert!(
+            run.polls <= 8,
+            "join_all was polled {} times while its 3 tasks ran for 30 ms: it checks on them \
+             over and over (a timer, or yield_now) instead of waiting to be woken. Await the \
+             tasks (JoinSet::join_next wakes you when one finishes)",
+            run.polls
+        );
+        let out = run.output;
         assert_eq!(
             out,
             ['a', 'b', 'c'],
@@ -700,7 +932,8 @@ mod e06_scope {
             "a timeout dropped the join_all future after 10 ms, but the tasks were not all \
              cancelled (finished, cancelled): join_all owns the scope, so dropping it must abort \
              every task; handles moved out of the scope into join_all's own variables detach \
-             their tasks when dropped"
+             their tasks when dropped, and so does a JoinSet handed to a task of its own that \
+             join_all only awaits (dropping a JoinHandle detaches that task)"
         );
     }
 
@@ -736,8 +969,9 @@ mod e06_scope {
         assert_eq!(
             joined,
             Err(Some("task broke".to_string())),
-            "a task panicked with \"task broke\": join_all must continue that panic \
-             (resume_unwind(join_error.into_panic())), not skip the task"
+            "a task panicked with \"task broke\": join_all must continue that very \
+             panic (resume_unwind(join_error.into_panic())), neither skip the task nor start a \
+             new panic with other text (unwrap, expect or panic! on the JoinError)"
         );
         assert!(
             panicked_at <= ms(10),
@@ -748,7 +982,9 @@ mod e06_scope {
         assert_eq!(
             cancelled, 2,
             "after the panic left join_all, the other two tasks must be cancelled, not left \
-             running"
+             running: the scope's tasks must go with it while the panic unwinds (a JoinSet, or \
+             an aborting Drop on what holds the handles; JoinHandles moved out of the scope \
+             into join_all's own variables detach their tasks when dropped)"
         );
     }
 }

@@ -29,5 +29,13 @@ where
             Err(e) => return Err(e),
         }
     }
+    // Every job has ended; one that panicked sent nothing: carry its panic on.
+    for handle in handles {
+        if let Err(error) = handle.await {
+            if error.is_panic() {
+                std::panic::resume_unwind(error.into_panic());
+            }
+        }
+    }
     Ok(out)
 }

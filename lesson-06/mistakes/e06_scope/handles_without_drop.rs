@@ -8,6 +8,8 @@
 //! do its tasks.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 
 use tokio::task::JoinHandle;
 
@@ -39,14 +41,29 @@ impl<T: Send + 'static> Scope<T> {
 
     /// Waits for every task, in spawn order.
     pub async fn join_all(mut self) -> Vec<T> {
-        let mut outputs = Vec::new();
-        for handle in self.tasks.iter_mut() {
-            match handle.await {
-                Ok(output) => outputs.push(output),
-                Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-                Err(_) => {}
+        let mut handles: Vec<Option<JoinHandle<T>>> = self.tasks.drain(..).map(Some).collect();
+        let mut outputs: Vec<Option<T>> = handles.iter().map(|_| None).collect();
+        std::future::poll_fn(|cx| {
+            let mut waiting = false;
+            for (slot, output) in handles.iter_mut().zip(outputs.iter_mut()) {
+                let Some(handle) = slot.as_mut() else {
+                    continue;
+                };
+                match Pin::new(handle).poll(cx) {
+                    Poll::Ready(Ok(value)) => {
+                        *output = Some(value);
+                        *slot = None;
+                    }
+                    Poll::Ready(Err(error)) if error.is_panic() => {
+                        std::panic::resume_unwind(error.into_panic())
+                    }
+                    Poll::Ready(Err(_)) => *slot = None,
+                    Poll::Pending => waiting = true,
+                }
             }
-        }
-        outputs
+            if waiting { Poll::Pending } else { Poll::Ready(()) }
+        })
+        .await;
+        outputs.into_iter().flatten().collect()
     }
 }
