@@ -245,6 +245,33 @@ mod e02_select_loop {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_shutdown_while_waiting_wakes_collect_at_once() {
+        let t0 = Instant::now();
+        let left = producer(vec![(10, "m1"), (20, "m2"), (30, "m3"), (40, "m4")]);
+        let (_tx, right) = mpsc::channel(1);
+        let (stop, shutdown) = oneshot::channel();
+        tokio::spawn(async move {
+            sleep_until(t0 + ms(25)).await;
+            let _ = stop.send(());
+        });
+        let got = run(left, right, shutdown, ms(1000), 1000).await;
+        let why = "the shutdown must wake collect by itself, as one of the select! branches; \
+                   checked only between turns (try_recv at the top of the loop) it is seen when \
+                   the next message arrives, one message too late";
+        assert_eq!(
+            (got.stop, got.messages.len()),
+            (Stop::Shutdown, 2),
+            "messages at 10, 20, 30, 40 ms and a shutdown sent at 25 ms, while collect waits: \
+             Stop::Shutdown after 2 messages: {why}"
+        );
+        assert_about(
+            &format!("a shutdown at 25 ms ends collect at 25 ms: {why}"),
+            t0.elapsed(),
+            ms(25),
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_dropped_shutdown_sender_is_not_a_shutdown() {
         let left = producer(vec![(10, "a"), (20, "b")]);
         let right = producer(vec![(15, "c")]);
@@ -286,7 +313,10 @@ mod e03_cancel_safety {
     use lesson_09::e03_cancel_safety::*;
     use shared::Harness;
     use shared::testing::{finishes, scripted_stream};
+    use std::future::{Future, poll_fn};
+    use std::sync::{Arc, Mutex};
     use tokio::io::DuplexStream;
+    use tokio::time::Instant;
 
     async fn read_all(rx: DuplexStream, every: u64) -> std::io::Result<Report> {
         let run = Harness::new()
@@ -396,6 +426,50 @@ mod e03_cancel_safety {
             &report.beats,
             10,
             5,
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn heartbeats_are_taken_when_due_not_caught_up_later() {
+        // The first byte of the body comes at once, the rest only at 85 ms: eight heartbeats
+        // fall inside the stall.
+        let rx = scripted_stream(1024, vec![(0, b"\x03a".to_vec()), (85, b"bc".to_vec())], 95);
+        let t0 = Instant::now();
+        let polled: Arc<Mutex<Vec<Duration>>> = Arc::default();
+        let log = polled.clone();
+        let mut reader = Box::pin(frames_with_heartbeat(rx, ms(10)));
+        let run = Harness::new()
+            .named("frames_with_heartbeat")
+            .run(poll_fn(move |cx| {
+                log.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(t0.elapsed());
+                reader.as_mut().poll(cx)
+            }));
+        let report = match finishes("frames_with_heartbeat", run).await.output {
+            Ok(r) => r,
+            Err(e) => panic!(
+                "one frame whose body stalls from 0 to 85 ms, then a clean end: Ok, got `{e}`"
+            ),
+        };
+        assert_eq!(
+            report.frames,
+            vec![b"abc".to_vec()],
+            "one frame, \"a\" at 0 ms and \"bc\" at 85 ms: \"abc\""
+        );
+        assert_beats("a frame stalled from 0 to 85 ms", &report.beats, 10, 9);
+        let polled = polled.lock().unwrap_or_else(|p| p.into_inner());
+        let missed: Vec<Duration> = (1..=9)
+            .map(|k| ms(10 * k))
+            .filter(|due| !polled.iter().any(|p| *p >= *due && *p <= *due + ms(2)))
+            .collect();
+        assert!(
+            missed.is_empty(),
+            "heartbeats on time, also while a frame is half read: frames_with_heartbeat was not \
+             even running (polled) at {missed:?}, so the heartbeats due then were recorded later, \
+             stamped with the instant they were due. Awaiting the rest of a frame outside \
+             select! stalls the heartbeats until the frame is complete; keep the half frame in a \
+             buffer owned by the loop and race only the cancel-safe `read`"
         );
     }
 
