@@ -604,6 +604,40 @@ mod e05_first_ok {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn every_order_of_failure_keeps_errors_in_place() {
+        // All 24 orders in which four replicas can fail, one after another 5 ms apart.
+        let mut orders = Vec::new();
+        for a in 0..4u64 {
+            for b in (0..4).filter(|&b| b != a) {
+                for c in (0..4).filter(|&c| c != a && c != b) {
+                    orders.push([a, b, c, 6 - a - b - c]);
+                }
+            }
+        }
+        for rank in orders {
+            let replicas: Vec<_> = (0..4usize)
+                .map(|i| {
+                    let at = 5 * (rank[i] + 1);
+                    async move {
+                        sleep(ms(at)).await;
+                        Err::<u8, usize>(i)
+                    }
+                })
+                .collect();
+            let run = Harness::new().named("first_ok").run(first_ok(replicas));
+            let out = finishes("first_ok of four failing replicas", run)
+                .await
+                .output;
+            assert_eq!(
+                out,
+                Err(vec![0, 1, 2, 3]),
+                "four replicas failing in the order of ranks {rank:?} (replica i fails \
+                 rank[i]-th): errors[i] must be replica i's error whatever the order of failure"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn random_races() {
         let mut dice = Dice(0x5eed_0ff1_c357_0001);
         for round in 0..40 {

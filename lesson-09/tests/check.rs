@@ -715,6 +715,53 @@ mod e05_first_ok {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn errors_stay_at_their_replicas_index_whatever_order_they_fail_in() {
+        // Replica 0 fails first and replica 4 soon after: a bookkeeping that follows positions in
+        // a shrinking list (select_all's index, swap_remove) loses track of who is who.
+        let fail_at = [10, 50, 40, 20, 30];
+        let names = ["zero", "one", "two", "three", "four"];
+        let replicas: Vec<_> = (0..5)
+            .map(|i| replica(names[i], Some(fail_at[i]), Err(names[i])).0)
+            .collect();
+        let run = Harness::new().named("first_ok").run(first_ok(replicas));
+        let out = finishes("first_ok of five failing replicas", run)
+            .await
+            .output;
+        assert_eq!(
+            out,
+            Err(names.to_vec()),
+            "five replicas fail at {fail_at:?} ms: errors[i] is replica i's error, whatever order \
+             they failed in. Carry each replica's own index with its future (an index into a \
+             list that shrinks as replicas finish points at someone else after a removal)"
+        );
+    }
+
+    #[test]
+    fn no_replicas_is_an_empty_error_at_once() {
+        use shared::testing::{poll_with, quiet_panic};
+        use shared::wakers::noop_waker;
+        use std::task::Poll;
+        let none: Vec<std::future::Ready<Answer>> = Vec::new();
+        let mut race = Box::pin(first_ok(none));
+        match quiet_panic(move || poll_with(&mut race, &noop_waker())) {
+            Ok(Poll::Ready(Err(errors))) if errors.is_empty() => {}
+            Ok(Poll::Ready(other)) => panic!(
+                "no replicas at all: Err(vec![]) (every replica failed, vacuously), got {other:?}"
+            ),
+            Ok(Poll::Pending) => panic!(
+                "no replicas at all: Err(vec![]) at once, on the first poll, but first_ok \
+                 returned Pending. An empty race is over before it starts: a loop that returns \
+                 the errors only after the n-th failure never gets there with zero replicas"
+            ),
+            Err(panic) => panic!(
+                "no replicas at all: Err(vec![]) at once, but first_ok panicked: `{panic}`. An \
+                 empty race is over before it starts (FuturesUnordered::next gives None at once; \
+                 select_next_some and select_all panic on an empty set)"
+            ),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_fast_failure_does_not_end_the_race() {
         let (r0, _) = replica("replica 0", Some(1), Err("fast and broken"));
         let (r1, _) = replica("replica 1", Some(50), Ok("slow and right"));
@@ -841,6 +888,14 @@ mod e06_hedged {
         );
         assert_about("attempt 1's answer at 60 ms", t0.elapsed(), ms(60));
         let calls_now = calls.lock().unwrap_or_else(|p| p.into_inner());
+        let first_polls = calls_now[0].2.polls();
+        assert!(
+            first_polls <= 6,
+            "attempt 1 sleeps once, so it needs two polls, and a few more around the hedge are \
+             fine; it was polled {first_polls} times. Wait for the threshold with one timer (a \
+             sleep of `after`, or a deadline), not a clock ticking in small steps that polls \
+             attempt 1 on every tick"
+        );
         let second_dropped = calls_now.get(1).map(|c| c.2.is_dropped());
         assert_eq!(
             second_dropped,
@@ -850,6 +905,24 @@ mod e06_hedged {
         );
         drop(calls_now);
         drop(race);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_tie_after_the_hedge_goes_to_attempt_one() {
+        for round in 0..32 {
+            // Attempt 1 answers at 60 ms; attempt 2, made at 50 ms, takes 10 ms: both at 60 ms.
+            let (attempt, calls) = attempts([Some(60), Some(10)]);
+            let run = Harness::new().named("hedged").run(hedged(attempt, ms(50)));
+            let out = finishes("hedged(50 ms)", run).await.output;
+            assert!(
+                out == 1 && made(&calls).len() == 2,
+                "round {round}: attempt 1 (60 ms) and the hedge made at 50 ms (10 ms) answer at \
+                 the same instant: a tie goes to attempt 1 (got attempt {out}'s answer, calls \
+                 {:?}). select! picks a random ready branch unless told `biased;`, in the second \
+                 race too",
+                made(&calls)
+            );
+        }
     }
 
     #[tokio::test(start_paused = true)]
