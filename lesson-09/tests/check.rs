@@ -130,10 +130,12 @@ mod e01_try_join {
 
 mod e02_select_loop {
     use super::*;
+    use futures::FutureExt;
     use lesson_09::e02_select_loop::*;
     use shared::Harness;
     use shared::harness::Diagnosis;
-    use shared::testing::{assert_about, finishes};
+    use shared::testing::{assert_about, finishes, panic_message, quietly};
+    use std::panic::AssertUnwindSafe;
     use tokio::sync::{mpsc, oneshot};
     use tokio::time::{Instant, sleep_until};
 
@@ -164,7 +166,26 @@ mod e02_select_loop {
             .named("collect")
             .max_polls(max_polls)
             .try_run(collect(left, right, shutdown, limit));
-        match finishes("collect", run).await {
+        // A panic inside collect is caught (and not printed) so that it can be explained.
+        let caught = AssertUnwindSafe(quietly(finishes("collect", run)))
+            .catch_unwind()
+            .await;
+        let finished = match caught {
+            Ok(finished) => finished,
+            Err(payload) => {
+                let what = panic_message(payload.as_ref());
+                if what.contains("after complete") {
+                    panic!(
+                        "collect polled the shutdown oneshot again after it had answered \
+                         (tokio panicked: `{what}`). A oneshot answers once, Ok or Err; after a \
+                         dropped sender's Err, leave that branch out with a guard (`sent = &mut \
+                         shutdown, if shutdown_open => ...`, then `shutdown_open = false`)"
+                    )
+                }
+                panic!("collect panicked: `{what}`")
+            }
+        };
+        match finished {
             Ok(done) => done.output,
             Err(failure) if matches!(failure.diagnosis, Diagnosis::BusyPolling { .. }) => panic!(
                 "collect must sleep while it waits, but it was polled {} times without finishing: \
