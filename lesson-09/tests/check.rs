@@ -112,6 +112,26 @@ mod e01_try_join {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn the_first_poll_starts_every_lookup() {
+        use shared::testing::poll_with;
+        use shared::wakers::noop_waker;
+        let (a, ha) = lookup("user", 30, Ok(1u32));
+        let (b, hb) = lookup("orders", 10, Ok(2u32));
+        let (c, hc) = lookup("settings", 20, Ok(3u32));
+        let mut all = Box::pin(lookup_all(a, b, c));
+        let first = poll_with(&mut all, &noop_waker());
+        let polls = [ha.polls(), hb.polls(), hc.polls()];
+        assert!(
+            first.is_pending() && polls == [1, 1, 1],
+            "concurrency starts at once: the very first poll of lookup_all must poll each of the \
+             three lookups (user, orders, settings polled {polls:?} times). Starting one and \
+             coming back for the others later (a self-wake, a turn each) delays every lookup but \
+             the first"
+        );
+        drop(all);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_finished_lookup_is_not_polled_again() {
         let (a, ha) = lookup("user", 0, Ok(1u32));
         let (b, _) = lookup("orders", 20, Ok(2u32));
