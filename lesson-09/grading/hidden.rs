@@ -397,6 +397,50 @@ mod e03_cancel_safety {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn every_heartbeat_runs_at_its_instant_while_a_length_byte_waits_for_its_body() {
+        use std::future::{Future, poll_fn};
+        use std::sync::{Arc, Mutex};
+        use tokio::time::Instant;
+        // Two frames; the second's length byte comes with the first frame, its body only at 41 ms.
+        let plan = vec![(0, vec![1, 7, 4]), (41, vec![1, 2, 3, 4])];
+        let rx = scripted_stream(4096, plan, 50);
+        let t0 = Instant::now();
+        let polled: Arc<Mutex<Vec<Duration>>> = Arc::default();
+        let log = polled.clone();
+        let mut reader = Box::pin(frames_with_heartbeat(rx, ms(6)));
+        let run = Harness::new()
+            .named("frames_with_heartbeat")
+            .run(poll_fn(move |cx| {
+                log.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(t0.elapsed());
+                reader.as_mut().poll(cx)
+            }));
+        let report = match finishes("frames_with_heartbeat", run).await.output {
+            Ok(r) => r,
+            Err(e) => {
+                panic!("two frames, the second's body 41 ms late, then a clean end: Ok, got `{e}`")
+            }
+        };
+        assert_eq!(
+            report.frames,
+            vec![vec![7], vec![1, 2, 3, 4]],
+            "two frames: [7], then [1, 2, 3, 4] whose body came late"
+        );
+        let polled = polled.lock().unwrap_or_else(|p| p.into_inner());
+        let missed: Vec<Duration> = (1..=8)
+            .map(|k| ms(6 * k))
+            .filter(|due| !polled.iter().any(|p| *p >= *due && *p <= *due + ms(2)))
+            .collect();
+        assert!(
+            missed.is_empty() && report.beats.len() == 8,
+            "a heartbeat every 6 ms, each taken when due, also while a length byte waits for its \
+             body: not running (polled) at {missed:?}; recorded {:?}",
+            report.beats
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_frame_one_byte_at_a_time_slower_than_the_heartbeat() {
         let body: Vec<u8> = (0..30).collect();
         let mut plan = vec![(0u64, vec![30u8])];

@@ -717,8 +717,10 @@ mod e05_first_ok {
         assert!(
             h2.is_dropped() && h3.is_dropped(),
             "cancellation: once the winner is returned the other replicas must be dropped \
-             (replica 2 dropped: {}, replica 3 dropped: {}); a spawned task keeps running when its \
-             JoinHandle is dropped",
+             (replica 2 dropped: {}, replica 3 dropped: {}). A spawned task keeps running when its \
+             JoinHandle is dropped, and abort() (or dropping a JoinSet) only schedules the \
+             cancellation, which lands after first_ok has returned: keep the replicas as plain \
+             futures in this task (a FuturesUnordered), so that returning drops them",
             h2.is_dropped(),
             h3.is_dropped()
         );
@@ -942,7 +944,9 @@ mod e06_hedged {
             second_dropped,
             Some(true),
             "attempt 2 is made at the threshold and, having lost, dropped by the time hedged \
-             returns (a spawned task is not dropped with its JoinHandle)"
+             returns. A spawned task is not dropped with its JoinHandle, and abort() only \
+             schedules the cancellation, which lands after hedged has returned: keep both \
+             attempts as plain futures in this task"
         );
         drop(calls_now);
         drop(race);
