@@ -651,13 +651,18 @@ mod e04_bounded {
             .named("run_bounded")
             .run(run_bounded(jobs, 1));
         let out = finishes("run_bounded(3 jobs, 1)", run).await.output;
+        let most = seen.lock().unwrap_or_else(|p| p.into_inner()).most;
+        assert!(
+            most == 1,
+            "at most `limit` in flight: with limit 1, {most} jobs ran at once. Start a job only \
+             while fewer than `limit` are running (`<`, not `<=`)"
+        );
         assert_eq!(
             out,
             vec![0, 1, 2],
-            "limit 1: the jobs run one after another"
+            "limit 1: one job at a time, started in the order given, so they also finish in that \
+             order"
         );
-        let most = seen.lock().unwrap_or_else(|p| p.into_inner()).most;
-        assert!(most == 1, "limit 1: {most} jobs ran at once");
         assert_about("30 + 10 + 20 ms one at a time", t0.elapsed(), ms(60));
     }
 }
@@ -953,7 +958,7 @@ mod e06_hedged {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_tie_after_the_hedge_goes_to_attempt_one() {
+    async fn the_tie_after_the_hedge_goes_to_attempt_one() {
         for round in 0..32 {
             // Attempt 1 answers at 60 ms; attempt 2, made at 50 ms, takes 10 ms: both at 60 ms.
             let (attempt, calls) = attempts([Some(60), Some(10)]);
