@@ -242,6 +242,34 @@ mod e02_select_loop {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_closed_channel_is_drained_before_it_counts_as_closed() {
+        let t0 = Instant::now();
+        // Three messages sent at one instant, then the sender is gone: the channel is closed
+        // while all three are still waiting in it.
+        let (tx, left) = mpsc::channel(8);
+        tokio::spawn(async move {
+            sleep_until(t0 + ms(10)).await;
+            for text in ["a", "b", "c"] {
+                let _ = tx.try_send(text.to_string());
+            }
+        });
+        let (gone, right) = mpsc::channel::<String>(1);
+        drop(gone);
+        let (_keep, shutdown) = oneshot::channel();
+        let got = run(left, right, shutdown, ms(1000), 1000).await;
+        assert_eq!(
+            got,
+            Collected {
+                messages: vec!["a".into(), "b".into(), "c".into()],
+                stop: Stop::Closed
+            },
+            "three messages left waiting in a channel whose sender is gone: all three, then \
+             Stop::Closed. Closed means closed *and drained*: `recv()` returning None says so; \
+             `is_closed()` is true as soon as the senders are gone, with messages still queued"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn the_time_limit_holds_while_messages_keep_coming() {
         let t0 = Instant::now();
         let plan: Vec<(u64, &str)> = (1..=20).map(|i| (i * 10, "tick")).collect();
