@@ -242,7 +242,7 @@ mod e02_select_loop {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_closed_channel_is_drained_before_it_counts_as_closed() {
+    async fn closed_means_closed_and_drained() {
         let t0 = Instant::now();
         // Three messages sent at one instant, then the sender is gone: the channel is closed
         // while all three are still waiting in it.
@@ -263,9 +263,10 @@ mod e02_select_loop {
                 messages: vec!["a".into(), "b".into(), "c".into()],
                 stop: Stop::Closed
             },
-            "three messages left waiting in a channel whose sender is gone: all three, then \
-             Stop::Closed. Closed means closed *and drained*: `recv()` returning None says so; \
-             `is_closed()` is true as soon as the senders are gone, with messages still queued"
+            "right closed at once, three messages left waiting in left whose sender is gone: \
+             all three, then Stop::Closed. Closed means both channels closed *and drained*: \
+             `recv()` returning None says so; `is_closed()` is true as soon as the senders are \
+             gone, with messages still queued"
         );
     }
 
