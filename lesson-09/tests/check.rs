@@ -202,6 +202,13 @@ mod e02_select_loop {
                          shutdown, if shutdown_open => ...`, then `shutdown_open = false`)"
                     )
                 }
+                if what.contains("period") {
+                    panic!(
+                        "collect panicked: `{what}`. A zero limit is allowed (the time is up at \
+                         once), and `tokio::time::interval` refuses a zero period: the limit is \
+                         one deadline, so one `sleep(limit)` made before the loop is the timer"
+                    )
+                }
                 panic!("collect panicked: `{what}`")
             }
         };
@@ -286,6 +293,24 @@ mod e02_select_loop {
              before the loop and race it by reference"
         );
         assert_about("the 55 ms limit", t0.elapsed(), ms(55));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_zero_limit_is_time_up_at_once() {
+        let t0 = Instant::now();
+        let (_l, left) = mpsc::channel(1);
+        let (_r, right) = mpsc::channel(1);
+        let (_keep, shutdown) = oneshot::channel();
+        let got = run(left, right, shutdown, Duration::ZERO, 1000).await;
+        assert_eq!(
+            got,
+            Collected {
+                messages: vec![],
+                stop: Stop::TimeUp
+            },
+            "a limit of zero, nothing sent: the time is up at once (Stop::TimeUp, no messages)"
+        );
+        assert_about("a zero limit", t0.elapsed(), Duration::ZERO);
     }
 
     #[tokio::test(start_paused = true)]
