@@ -272,6 +272,38 @@ mod e02_select_loop {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn both_channels_closed_with_messages_still_queued_are_drained() {
+        let (ltx, left) = mpsc::channel(8);
+        let (rtx, right) = mpsc::channel(8);
+        for i in 0..3 {
+            let _ = ltx.try_send(format!("l{i}"));
+            let _ = rtx.try_send(format!("r{i}"));
+        }
+        drop((ltx, rtx));
+        let (_s, shutdown) = oneshot::channel();
+        let out = run(left, right, shutdown, ms(1000)).await;
+        let mut got = out.got.messages.clone();
+        got.sort();
+        assert!(
+            out.got.stop == Stop::Closed && got == ["l0", "l1", "l2", "r0", "r1", "r2"],
+            "both senders gone before the start, three messages queued in each channel: all six, \
+             then Stop::Closed (closed means closed and drained); got {:?}",
+            out.got
+        );
+        let lefts: Vec<&String> = out
+            .got
+            .messages
+            .iter()
+            .filter(|m| m.starts_with('l'))
+            .collect();
+        assert!(
+            lefts == ["l0", "l1", "l2"],
+            "each channel's messages keep their order: got {:?}",
+            out.got.messages
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn shutdown_wins_against_a_ready_timer_and_messages() {
         for round in 0..24 {
             let (ltx, left) = mpsc::channel(4);
@@ -800,6 +832,27 @@ mod e06_hedged {
             seen.len() == 2 && seen[0].2,
             "attempt 1 lost: it must be dropped when hedged returns (calls: {seen:?})"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ties_after_the_hedge_always_go_to_attempt_one() {
+        let mut dice = Dice(0x7135_0f_a77e_0001);
+        for round in 0..32 {
+            let after = 5 + dice.roll(30);
+            let d2 = 1 + dice.roll(30);
+            let (out, took, seen) = run([Some(after + d2), Some(d2)], after).await;
+            assert!(
+                out == 1 && seen.len() == 2,
+                "round {round}: attempt 1 ({} ms) and the hedge made at {after} ms ({d2} ms) \
+                 answer at the same instant: a tie goes to attempt 1, every time (calls {seen:?})",
+                after + d2
+            );
+            assert_about(&format!("round {round}: the tie"), took, ms(after + d2));
+            assert!(
+                seen[1].2,
+                "round {round}: attempt 2 lost the tie and must be dropped when hedged returns"
+            );
+        }
     }
 
     #[tokio::test(start_paused = true)]
