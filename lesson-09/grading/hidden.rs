@@ -836,7 +836,7 @@ mod e06_hedged {
 
     #[tokio::test(start_paused = true)]
     async fn ties_after_the_hedge_always_go_to_attempt_one() {
-        let mut dice = Dice(0x7135_0f_a77e_0001);
+        let mut dice = Dice(0x7135_0fa7_7e00_0001);
         for round in 0..32 {
             let after = 5 + dice.roll(30);
             let d2 = 1 + dice.roll(30);
