@@ -272,6 +272,38 @@ mod e02_select_loop {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn both_channels_closed_with_messages_still_queued_are_drained() {
+        let (ltx, left) = mpsc::channel(8);
+        let (rtx, right) = mpsc::channel(8);
+        for i in 0..3 {
+            let _ = ltx.try_send(format!("l{i}"));
+            let _ = rtx.try_send(format!("r{i}"));
+        }
+        drop((ltx, rtx));
+        let (_s, shutdown) = oneshot::channel();
+        let out = run(left, right, shutdown, ms(1000)).await;
+        let mut got = out.got.messages.clone();
+        got.sort();
+        assert!(
+            out.got.stop == Stop::Closed && got == ["l0", "l1", "l2", "r0", "r1", "r2"],
+            "both senders gone before the start, three messages queued in each channel: all six, \
+             then Stop::Closed (closed means closed and drained); got {:?}",
+            out.got
+        );
+        let lefts: Vec<&String> = out
+            .got
+            .messages
+            .iter()
+            .filter(|m| m.starts_with('l'))
+            .collect();
+        assert!(
+            lefts == ["l0", "l1", "l2"],
+            "each channel's messages keep their order: got {:?}",
+            out.got.messages
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn shutdown_wins_against_a_ready_timer_and_messages() {
         for round in 0..24 {
             let (ltx, left) = mpsc::channel(4);
@@ -394,6 +426,50 @@ mod e03_cancel_safety {
                 "a frame announced (length 3) and the stream ended: UnexpectedEof, not Ok({r:?})"
             ),
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_heartbeat_runs_at_its_instant_while_a_length_byte_waits_for_its_body() {
+        use std::future::{Future, poll_fn};
+        use std::sync::{Arc, Mutex};
+        use tokio::time::Instant;
+        // Two frames; the second's length byte comes with the first frame, its body only at 41 ms.
+        let plan = vec![(0, vec![1, 7, 4]), (41, vec![1, 2, 3, 4])];
+        let rx = scripted_stream(4096, plan, 50);
+        let t0 = Instant::now();
+        let polled: Arc<Mutex<Vec<Duration>>> = Arc::default();
+        let log = polled.clone();
+        let mut reader = Box::pin(frames_with_heartbeat(rx, ms(6)));
+        let run = Harness::new()
+            .named("frames_with_heartbeat")
+            .run(poll_fn(move |cx| {
+                log.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(t0.elapsed());
+                reader.as_mut().poll(cx)
+            }));
+        let report = match finishes("frames_with_heartbeat", run).await.output {
+            Ok(r) => r,
+            Err(e) => {
+                panic!("two frames, the second's body 41 ms late, then a clean end: Ok, got `{e}`")
+            }
+        };
+        assert_eq!(
+            report.frames,
+            vec![vec![7], vec![1, 2, 3, 4]],
+            "two frames: [7], then [1, 2, 3, 4] whose body came late"
+        );
+        let polled = polled.lock().unwrap_or_else(|p| p.into_inner());
+        let missed: Vec<Duration> = (1..=8)
+            .map(|k| ms(6 * k))
+            .filter(|due| !polled.iter().any(|p| *p >= *due && *p <= *due + ms(2)))
+            .collect();
+        assert!(
+            missed.is_empty() && report.beats.len() == 8,
+            "a heartbeat every 6 ms, each taken when due, also while a length byte waits for its \
+             body: not running (polled) at {missed:?}; recorded {:?}",
+            report.beats
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -604,6 +680,40 @@ mod e05_first_ok {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn every_order_of_failure_keeps_errors_in_place() {
+        // All 24 orders in which four replicas can fail, one after another 5 ms apart.
+        let mut orders = Vec::new();
+        for a in 0..4u64 {
+            for b in (0..4).filter(|&b| b != a) {
+                for c in (0..4).filter(|&c| c != a && c != b) {
+                    orders.push([a, b, c, 6 - a - b - c]);
+                }
+            }
+        }
+        for rank in orders {
+            let replicas: Vec<_> = (0..4usize)
+                .map(|i| {
+                    let at = 5 * (rank[i] + 1);
+                    async move {
+                        sleep(ms(at)).await;
+                        Err::<u8, usize>(i)
+                    }
+                })
+                .collect();
+            let run = Harness::new().named("first_ok").run(first_ok(replicas));
+            let out = finishes("first_ok of four failing replicas", run)
+                .await
+                .output;
+            assert_eq!(
+                out,
+                Err(vec![0, 1, 2, 3]),
+                "four replicas failing in the order of ranks {rank:?} (replica i fails \
+                 rank[i]-th): errors[i] must be replica i's error whatever the order of failure"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn random_races() {
         let mut dice = Dice(0x5eed_0ff1_c357_0001);
         for round in 0..40 {
@@ -722,6 +832,27 @@ mod e06_hedged {
             seen.len() == 2 && seen[0].2,
             "attempt 1 lost: it must be dropped when hedged returns (calls: {seen:?})"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ties_after_the_hedge_always_go_to_attempt_one() {
+        let mut dice = Dice(0x7135_0fa7_7e00_0001);
+        for round in 0..32 {
+            let after = 5 + dice.roll(30);
+            let d2 = 1 + dice.roll(30);
+            let (out, took, seen) = run([Some(after + d2), Some(d2)], after).await;
+            assert!(
+                out == 1 && seen.len() == 2,
+                "round {round}: attempt 1 ({} ms) and the hedge made at {after} ms ({d2} ms) \
+                 answer at the same instant: a tie goes to attempt 1, every time (calls {seen:?})",
+                after + d2
+            );
+            assert_about(&format!("round {round}: the tie"), took, ms(after + d2));
+            assert!(
+                seen[1].2,
+                "round {round}: attempt 2 lost the tie and must be dropped when hedged returns"
+            );
+        }
     }
 
     #[tokio::test(start_paused = true)]

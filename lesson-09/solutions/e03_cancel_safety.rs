@@ -18,7 +18,8 @@
 //! Fix [`frames_with_heartbeat`] (keep its signature). It promises:
 //! - every frame, intact and in order, however its bytes are split over time;
 //! - a heartbeat every `every` since the start (the first at `every`), recorded in
-//!   [`Report::beats`] as the time since the start, **on time**, even while a frame is half read;
+//!   [`Report::beats`] as the time since the start, **on time**, even while a frame is half read
+//!   (taken when it is due, not caught up after the frame is complete);
 //! - at a clean end of the stream (between frames) `Ok(report)`; if the stream ends in the middle
 //!   of a frame, an error of kind `UnexpectedEof` (a truncated frame is not silently dropped);
 //! - frames that arrived together in one read are all reported, none left behind in a buffer.

@@ -15,7 +15,8 @@
 //! - every message from either channel is kept, in the order it was received;
 //! - [`Stop::Closed`] once both channels are closed and drained (every sender dropped);
 //! - [`Stop::TimeUp`] exactly `limit` after `collect` starts (its first poll), however many
-//!   messages arrive meanwhile: one limit for the whole collection, not a quiet period;
+//!   messages arrive meanwhile: one limit for the whole collection, not a quiet period. A zero
+//!   `limit` is allowed: the time is up at once;
 //! - [`Stop::Shutdown`] as soon as `shutdown` receives `()`; once it has, no further message is
 //!   taken, even one already waiting in a channel (the shutdown comes first);
 //! - a shutdown sender dropped **without** sending is not a shutdown: nobody can ask for one any

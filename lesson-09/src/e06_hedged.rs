@@ -15,7 +15,9 @@
 //! - otherwise attempt 2 (`attempt(2)`) is made exactly `after` after the start, while attempt 1
 //!   **keeps running** (it is not cancelled nor restarted);
 //! - from then on the first of the two to finish is the answer (a tie goes to attempt 1), and the
-//!   other is **dropped** by the time `hedged` returns.
+//!   other is **dropped** by the time `hedged` returns;
+//! - while waiting, `hedged` sleeps: one timer for the threshold, not a clock ticking in small
+//!   steps, so attempt 1 is polled again only when something happened (about once per wake).
 //!
 //! Trade-off: a hedge doubles the load for the slow requests only; hedging at once (two requests
 //! every time) doubles it always, and a hedge after too short a threshold comes close to that.

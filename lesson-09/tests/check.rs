@@ -112,6 +112,26 @@ mod e01_try_join {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn the_first_poll_starts_every_lookup() {
+        use shared::testing::poll_with;
+        use shared::wakers::noop_waker;
+        let (a, ha) = lookup("user", 30, Ok(1u32));
+        let (b, hb) = lookup("orders", 10, Ok(2u32));
+        let (c, hc) = lookup("settings", 20, Ok(3u32));
+        let mut all = Box::pin(lookup_all(a, b, c));
+        let first = poll_with(&mut all, &noop_waker());
+        let polls = [ha.polls(), hb.polls(), hc.polls()];
+        assert!(
+            first.is_pending() && polls == [1, 1, 1],
+            "concurrency starts at once: the very first poll of lookup_all must poll each of the \
+             three lookups (user, orders, settings polled {polls:?} times). Starting one and \
+             coming back for the others later (a self-wake, a turn each) delays every lookup but \
+             the first"
+        );
+        drop(all);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_finished_lookup_is_not_polled_again() {
         let (a, ha) = lookup("user", 0, Ok(1u32));
         let (b, _) = lookup("orders", 20, Ok(2u32));
@@ -130,10 +150,12 @@ mod e01_try_join {
 
 mod e02_select_loop {
     use super::*;
+    use futures::FutureExt;
     use lesson_09::e02_select_loop::*;
     use shared::Harness;
     use shared::harness::Diagnosis;
-    use shared::testing::{assert_about, finishes};
+    use shared::testing::{assert_about, finishes, panic_message, quietly};
+    use std::panic::AssertUnwindSafe;
     use tokio::sync::{mpsc, oneshot};
     use tokio::time::{Instant, sleep_until};
 
@@ -164,7 +186,33 @@ mod e02_select_loop {
             .named("collect")
             .max_polls(max_polls)
             .try_run(collect(left, right, shutdown, limit));
-        match finishes("collect", run).await {
+        // A panic inside collect is caught (and not printed) so that it can be explained.
+        let caught = AssertUnwindSafe(quietly(finishes("collect", run)))
+            .catch_unwind()
+            .await;
+        let finished = match caught {
+            Ok(finished) => finished,
+            Err(payload) => {
+                let what = panic_message(payload.as_ref());
+                if what.contains("after complete") {
+                    panic!(
+                        "collect polled the shutdown oneshot again after it had answered \
+                         (tokio panicked: `{what}`). A oneshot answers once, Ok or Err; after a \
+                         dropped sender's Err, leave that branch out with a guard (`sent = &mut \
+                         shutdown, if shutdown_open => ...`, then `shutdown_open = false`)"
+                    )
+                }
+                if what.contains("period") {
+                    panic!(
+                        "collect panicked: `{what}`. A zero limit is allowed (the time is up at \
+                         once), and `tokio::time::interval` refuses a zero period: the limit is \
+                         one deadline, so one `sleep(limit)` made before the loop is the timer"
+                    )
+                }
+                panic!("collect panicked: `{what}`")
+            }
+        };
+        match finished {
             Ok(done) => done.output,
             Err(failure) if matches!(failure.diagnosis, Diagnosis::BusyPolling { .. }) => panic!(
                 "collect must sleep while it waits, but it was polled {} times without finishing: \
@@ -201,6 +249,35 @@ mod e02_select_loop {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn closed_means_closed_and_drained() {
+        let t0 = Instant::now();
+        // Three messages sent at one instant, then the sender is gone: the channel is closed
+        // while all three are still waiting in it.
+        let (tx, left) = mpsc::channel(8);
+        tokio::spawn(async move {
+            sleep_until(t0 + ms(10)).await;
+            for text in ["a", "b", "c"] {
+                let _ = tx.try_send(text.to_string());
+            }
+        });
+        let (gone, right) = mpsc::channel::<String>(1);
+        drop(gone);
+        let (_keep, shutdown) = oneshot::channel();
+        let got = run(left, right, shutdown, ms(1000), 1000).await;
+        assert_eq!(
+            got,
+            Collected {
+                messages: vec!["a".into(), "b".into(), "c".into()],
+                stop: Stop::Closed
+            },
+            "right closed at once, three messages left waiting in left whose sender is gone: \
+             all three, then Stop::Closed. Closed means both channels closed *and drained*: \
+             `recv()` returning None says so; `is_closed()` is true as soon as the senders are \
+             gone, with messages still queued"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn the_time_limit_holds_while_messages_keep_coming() {
         let t0 = Instant::now();
         let plan: Vec<(u64, &str)> = (1..=20).map(|i| (i * 10, "tick")).collect();
@@ -216,6 +293,24 @@ mod e02_select_loop {
              before the loop and race it by reference"
         );
         assert_about("the 55 ms limit", t0.elapsed(), ms(55));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_zero_limit_is_time_up_at_once() {
+        let t0 = Instant::now();
+        let (_l, left) = mpsc::channel(1);
+        let (_r, right) = mpsc::channel(1);
+        let (_keep, shutdown) = oneshot::channel();
+        let got = run(left, right, shutdown, Duration::ZERO, 1000).await;
+        assert_eq!(
+            got,
+            Collected {
+                messages: vec![],
+                stop: Stop::TimeUp
+            },
+            "a limit of zero, nothing sent: the time is up at once (Stop::TimeUp, no messages)"
+        );
+        assert_about("a zero limit", t0.elapsed(), Duration::ZERO);
     }
 
     #[tokio::test(start_paused = true)]
@@ -242,6 +337,33 @@ mod e02_select_loop {
             );
             drop((ltx, rtx));
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_shutdown_while_waiting_wakes_collect_at_once() {
+        let t0 = Instant::now();
+        let left = producer(vec![(10, "m1"), (20, "m2"), (30, "m3"), (40, "m4")]);
+        let (_tx, right) = mpsc::channel(1);
+        let (stop, shutdown) = oneshot::channel();
+        tokio::spawn(async move {
+            sleep_until(t0 + ms(25)).await;
+            let _ = stop.send(());
+        });
+        let got = run(left, right, shutdown, ms(1000), 1000).await;
+        let why = "the shutdown must wake collect by itself, as one of the select! branches; \
+                   checked only between turns (try_recv at the top of the loop) it is seen when \
+                   the next message arrives, one message too late";
+        assert_eq!(
+            (got.stop, got.messages.len()),
+            (Stop::Shutdown, 2),
+            "messages at 10, 20, 30, 40 ms and a shutdown sent at 25 ms, while collect waits: \
+             Stop::Shutdown after 2 messages: {why}"
+        );
+        assert_about(
+            &format!("a shutdown at 25 ms ends collect at 25 ms: {why}"),
+            t0.elapsed(),
+            ms(25),
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -286,7 +408,10 @@ mod e03_cancel_safety {
     use lesson_09::e03_cancel_safety::*;
     use shared::Harness;
     use shared::testing::{finishes, scripted_stream};
+    use std::future::{Future, poll_fn};
+    use std::sync::{Arc, Mutex};
     use tokio::io::DuplexStream;
+    use tokio::time::Instant;
 
     async fn read_all(rx: DuplexStream, every: u64) -> std::io::Result<Report> {
         let run = Harness::new()
@@ -396,6 +521,50 @@ mod e03_cancel_safety {
             &report.beats,
             10,
             5,
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn heartbeats_are_taken_when_due_not_caught_up_later() {
+        // The first byte of the body comes at once, the rest only at 85 ms: eight heartbeats
+        // fall inside the stall.
+        let rx = scripted_stream(1024, vec![(0, b"\x03a".to_vec()), (85, b"bc".to_vec())], 95);
+        let t0 = Instant::now();
+        let polled: Arc<Mutex<Vec<Duration>>> = Arc::default();
+        let log = polled.clone();
+        let mut reader = Box::pin(frames_with_heartbeat(rx, ms(10)));
+        let run = Harness::new()
+            .named("frames_with_heartbeat")
+            .run(poll_fn(move |cx| {
+                log.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(t0.elapsed());
+                reader.as_mut().poll(cx)
+            }));
+        let report = match finishes("frames_with_heartbeat", run).await.output {
+            Ok(r) => r,
+            Err(e) => panic!(
+                "one frame whose body stalls from 0 to 85 ms, then a clean end: Ok, got `{e}`"
+            ),
+        };
+        assert_eq!(
+            report.frames,
+            vec![b"abc".to_vec()],
+            "one frame, \"a\" at 0 ms and \"bc\" at 85 ms: \"abc\""
+        );
+        assert_beats("a frame stalled from 0 to 85 ms", &report.beats, 10, 9);
+        let polled = polled.lock().unwrap_or_else(|p| p.into_inner());
+        let missed: Vec<Duration> = (1..=9)
+            .map(|k| ms(10 * k))
+            .filter(|due| !polled.iter().any(|p| *p >= *due && *p <= *due + ms(2)))
+            .collect();
+        assert!(
+            missed.is_empty(),
+            "heartbeats on time, also while a frame is half read: frames_with_heartbeat was not \
+             even running (polled) at {missed:?}, so the heartbeats due then were recorded later, \
+             stamped with the instant they were due. Awaiting the rest of a frame outside \
+             select! stalls the heartbeats until the frame is complete; keep the half frame in a \
+             buffer owned by the loop and race only the cancel-safe `read`"
         );
     }
 
@@ -536,13 +705,18 @@ mod e04_bounded {
             .named("run_bounded")
             .run(run_bounded(jobs, 1));
         let out = finishes("run_bounded(3 jobs, 1)", run).await.output;
+        let most = seen.lock().unwrap_or_else(|p| p.into_inner()).most;
+        assert!(
+            most == 1,
+            "at most `limit` in flight: with limit 1, {most} jobs ran at once. Start a job only \
+             while fewer than `limit` are running (`<`, not `<=`)"
+        );
         assert_eq!(
             out,
             vec![0, 1, 2],
-            "limit 1: the jobs run one after another"
+            "limit 1: one job at a time, started in the order given, so they also finish in that \
+             order"
         );
-        let most = seen.lock().unwrap_or_else(|p| p.into_inner()).most;
-        assert!(most == 1, "limit 1: {most} jobs ran at once");
         assert_about("30 + 10 + 20 ms one at a time", t0.elapsed(), ms(60));
     }
 }
@@ -602,8 +776,10 @@ mod e05_first_ok {
         assert!(
             h2.is_dropped() && h3.is_dropped(),
             "cancellation: once the winner is returned the other replicas must be dropped \
-             (replica 2 dropped: {}, replica 3 dropped: {}); a spawned task keeps running when its \
-             JoinHandle is dropped",
+             (replica 2 dropped: {}, replica 3 dropped: {}). A spawned task keeps running when its \
+             JoinHandle is dropped, and abort() (or dropping a JoinSet) only schedules the \
+             cancellation, which lands after first_ok has returned: keep the replicas as plain \
+             futures in this task (a FuturesUnordered), so that returning drops them",
             h2.is_dropped(),
             h3.is_dropped()
         );
@@ -638,6 +814,53 @@ mod e05_first_ok {
             t0.elapsed(),
             ms(30),
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn errors_stay_at_their_replicas_index_whatever_order_they_fail_in() {
+        // Replica 0 fails first and replica 4 soon after: a bookkeeping that follows positions in
+        // a shrinking list (select_all's index, swap_remove) loses track of who is who.
+        let fail_at = [10, 50, 40, 20, 30];
+        let names = ["zero", "one", "two", "three", "four"];
+        let replicas: Vec<_> = (0..5)
+            .map(|i| replica(names[i], Some(fail_at[i]), Err(names[i])).0)
+            .collect();
+        let run = Harness::new().named("first_ok").run(first_ok(replicas));
+        let out = finishes("first_ok of five failing replicas", run)
+            .await
+            .output;
+        assert_eq!(
+            out,
+            Err(names.to_vec()),
+            "five replicas fail at {fail_at:?} ms: errors[i] is replica i's error, whatever order \
+             they failed in. Carry each replica's own index with its future (an index into a \
+             list that shrinks as replicas finish points at someone else after a removal)"
+        );
+    }
+
+    #[test]
+    fn no_replicas_is_an_empty_error_at_once() {
+        use shared::testing::{poll_with, quiet_panic};
+        use shared::wakers::noop_waker;
+        use std::task::Poll;
+        let none: Vec<std::future::Ready<Answer>> = Vec::new();
+        let mut race = Box::pin(first_ok(none));
+        match quiet_panic(move || poll_with(&mut race, &noop_waker())) {
+            Ok(Poll::Ready(Err(errors))) if errors.is_empty() => {}
+            Ok(Poll::Ready(other)) => panic!(
+                "no replicas at all: Err(vec![]) (every replica failed, vacuously), got {other:?}"
+            ),
+            Ok(Poll::Pending) => panic!(
+                "no replicas at all: Err(vec![]) at once, on the first poll, but first_ok \
+                 returned Pending. An empty race is over before it starts: a loop that returns \
+                 the errors only after the n-th failure never gets there with zero replicas"
+            ),
+            Err(panic) => panic!(
+                "no replicas at all: Err(vec![]) at once, but first_ok panicked: `{panic}`. An \
+                 empty race is over before it starts (FuturesUnordered::next gives None at once; \
+                 select_next_some and select_all panic on an empty set)"
+            ),
+        }
     }
 
     #[tokio::test(start_paused = true)]
@@ -767,15 +990,43 @@ mod e06_hedged {
         );
         assert_about("attempt 1's answer at 60 ms", t0.elapsed(), ms(60));
         let calls_now = calls.lock().unwrap_or_else(|p| p.into_inner());
+        let first_polls = calls_now[0].2.polls();
+        assert!(
+            first_polls <= 6,
+            "attempt 1 sleeps once, so it needs two polls, and a few more around the hedge are \
+             fine; it was polled {first_polls} times. Wait for the threshold with one timer (a \
+             sleep of `after`, or a deadline), not a clock ticking in small steps that polls \
+             attempt 1 on every tick"
+        );
         let second_dropped = calls_now.get(1).map(|c| c.2.is_dropped());
         assert_eq!(
             second_dropped,
             Some(true),
             "attempt 2 is made at the threshold and, having lost, dropped by the time hedged \
-             returns (a spawned task is not dropped with its JoinHandle)"
+             returns. A spawned task is not dropped with its JoinHandle, and abort() only \
+             schedules the cancellation, which lands after hedged has returned: keep both \
+             attempts as plain futures in this task"
         );
         drop(calls_now);
         drop(race);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_tie_after_the_hedge_goes_to_attempt_one() {
+        for round in 0..32 {
+            // Attempt 1 answers at 60 ms; attempt 2, made at 50 ms, takes 10 ms: both at 60 ms.
+            let (attempt, calls) = attempts([Some(60), Some(10)]);
+            let run = Harness::new().named("hedged").run(hedged(attempt, ms(50)));
+            let out = finishes("hedged(50 ms)", run).await.output;
+            assert!(
+                out == 1 && made(&calls).len() == 2,
+                "round {round}: attempt 1 (60 ms) and the hedge made at 50 ms (10 ms) answer at \
+                 the same instant: a tie goes to attempt 1 (got attempt {out}'s answer, calls \
+                 {:?}). select! picks a random ready branch unless told `biased;`, in the second \
+                 race too",
+                made(&calls)
+            );
+        }
     }
 
     #[tokio::test(start_paused = true)]
