@@ -93,6 +93,58 @@ mod e01_guard_across_await {
         assert_eq!(seen, [1, 2, 3, 4, 5], "each hit saves its own count");
     }
 
+    /// A store that saves at once, for the thread race below.
+    struct Instant0;
+
+    impl Store for Instant0 {
+        async fn save(&self, _page: &str, _count: u64) {}
+    }
+
+    /// Hits from four threads at once, each driven by its own executor. A hit that bumps under
+    /// one lock and reads the count back under a second lets another thread bump in between, and
+    /// two hits then report one number. The gap is narrow, so this sweeps many rounds; it proves
+    /// the race when it sees it, and a correct answer never shows it.
+    #[test]
+    fn hits_on_threads_never_share_a_number() {
+        const THREADS: u64 = 4;
+        const HITS: u64 = 5000;
+        let (all, count) = shared::time_limit::within(
+            Duration::from_secs(20),
+            "hits from four threads never finished",
+            || {
+                let counter = std::sync::Arc::new(Counter::new());
+                let threads: Vec<_> = (0..THREADS)
+                    .map(|_| {
+                        let counter = counter.clone();
+                        std::thread::spawn(move || {
+                            (0..HITS)
+                                .map(|_| shared::block_on(counter.hit("p", &Instant0)))
+                                .collect::<Vec<u64>>()
+                        })
+                    })
+                    .collect();
+                let mut all: Vec<u64> = threads
+                    .into_iter()
+                    .flat_map(|t| t.join().expect("a hitting thread"))
+                    .collect();
+                all.sort_unstable();
+                (all, counter.count("p"))
+            },
+        );
+        let shared_numbers = all.windows(2).filter(|w| w[0] == w[1]).count();
+        assert_eq!(
+            shared_numbers, 0,
+            "hits on four threads at once reported the same count {shared_numbers} times: bump \
+             the count and copy it out under one lock, in one block (a second lock just to read \
+             it back lets another hit bump in between)"
+        );
+        assert_eq!(
+            (all.len() as u64, all.last().copied(), count),
+            (THREADS * HITS, Some(THREADS * HITS), THREADS * HITS),
+            "20000 hits from four threads: counts 1..=20000, each once, and count() 20000"
+        );
+    }
+
     #[test]
     fn saves_of_one_page_overlap() {
         let elapsed = on_paused_runtime("two hits on one page", || async {

@@ -62,7 +62,8 @@ mod e01_guard_across_await {
             is_send,
             "the future of Counter::hit is not Send, so tokio::spawn(counter.hit(..)) would not \
              compile: a std MutexGuard is still alive at the `.await` of the save. Put the lock in \
-             a block (or a helper fn) that ends before the save, and copy the count out of it"
+             a block (or a helper fn) that ends before the save, and copy the count out of it (a \
+             drop(guard) before the .await is not enough: the compiler goes by the guard's scope)"
         );
     }
 
