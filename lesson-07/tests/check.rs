@@ -12,6 +12,46 @@ use std::time::Duration;
 
 use shared::testing::{ms, on_paused_runtime};
 
+/// Wraps `fut` so that it gives up once it has been polled more than `cap` times: `Err(polls)`.
+///
+/// For the "waits asleep" promises. A waiter run as a task of its own is polled only when
+/// something wakes it, so a sleeping one is polled two or three times however long it waits,
+/// while one that looks again on a timer (`sleep(1 ms)` in a loop) or after every `yield_now` is
+/// polled again and again. The cap turns that into a count the test can report, at once, instead
+/// of a clock that never moves (a task that yields forever keeps tokio's paused clock still).
+async fn capped<F: Future>(cap: u64, fut: F) -> Result<F::Output, u64> {
+    let mut fut = Box::pin(fut);
+    let mut polls = 0;
+    std::future::poll_fn(move |cx| {
+        polls += 1;
+        if polls > cap {
+            return std::task::Poll::Ready(Err(polls - 1));
+        }
+        fut.as_mut().poll(cx).map(Ok)
+    })
+    .await
+}
+
+/// What became of a capped waiter task, in words for a message: `Ok(value)` or what went wrong.
+type Outcome<T> = Result<T, String>;
+
+/// Awaits a task spawned with [`capped`] for at most `limit` of tokio time.
+async fn outcome<T>(
+    limit: Duration,
+    task: tokio::task::JoinHandle<Result<T, u64>>,
+) -> Outcome<T> {
+    match tokio::time::timeout(limit, task).await {
+        Ok(Ok(Ok(value))) => Ok(value),
+        Ok(Ok(Err(polls))) => Err(format!("polled {polls} times and still not done")),
+        Ok(Err(e)) if e.is_panic() => Err(format!(
+            "panicked: {}",
+            shared::testing::panic_message(&*e.into_panic())
+        )),
+        Ok(Err(_)) => Err("cancelled".to_owned()),
+        Err(_) => Err(format!("still waiting after {limit:?}")),
+    }
+}
+
 mod e01_guard_across_await {
     use super::*;
     use lesson_07::e01_guard_across_await::*;
@@ -176,8 +216,9 @@ mod e01_guard_across_await {
 mod e02_async_cache {
     use super::*;
     use lesson_07::e02_async_cache::*;
+    use std::rc::Rc;
     use std::sync::atomic::{AtomicU32, Ordering};
-    use tokio::time::{Instant, sleep};
+    use tokio::time::{Instant, sleep, timeout};
 
     /// A slow service: each fetch takes `took` of tokio time, is counted, and returns the number
     /// of fetches so far (so a value shows which fetch produced it).
@@ -277,21 +318,35 @@ mod e02_async_cache {
                     tokio::time::timeout(ms(30), cache.get("k", || service.fetch(ms(100))));
                 let waiter = async {
                     sleep(ms(10)).await;
-                    let got =
-                        tokio::time::timeout(ms(1000), cache.get("k", || service.fetch(ms(100))))
-                            .await;
+                    // A panic here (an unwrap on a channel whose sender went away) is caught and
+                    // judged below, so that the learner reads the rule, not the unwrap.
+                    let get = std::panic::AssertUnwindSafe(
+                        cache.get("k", || service.fetch(ms(100))),
+                    );
+                    let got = tokio::time::timeout(
+                        ms(1000),
+                        shared::testing::quietly(futures::FutureExt::catch_unwind(get)),
+                    )
+                    .await;
                     (got, start.elapsed())
                 };
                 let (gave_up, (got, when)) = tokio::join!(impatient, waiter);
                 assert!(gave_up.is_err(), "the first caller times out after 30 ms");
                 (got, service.fetches(), when)
             });
-        let Ok(value) = waiter else {
-            panic!(
+        let value = match waiter {
+            Ok(Ok(value)) => value,
+            Ok(Err(panic)) => panic!(
+                "the caller that was fetching was cancelled (dropped after 30 ms), and a caller \
+                 waiting for the same key panicked ({}): when the fetching caller goes away (its \
+                 sender dropped, its marker removed), a waiter must take over and fetch, not fail",
+                shared::testing::panic_message(&*panic)
+            ),
+            Err(_) => panic!(
                 "the caller that was fetching was cancelled (dropped after 30 ms), and a caller \
                  waiting for the same key was still waiting a second later: when the fetching \
                  caller goes away, a waiter must take over and fetch (tokio's OnceCell does this)"
-            );
+            ),
         };
         assert_eq!(
             (value, fetches),
@@ -302,6 +357,82 @@ mod e02_async_cache {
             "the waiter fetches as soon as the first caller is cancelled (30 ms + 100 ms)",
             when,
             ms(130),
+        );
+    }
+
+    #[test]
+    fn waiters_sleep_while_the_fetch_runs() {
+        let got = on_paused_runtime("three callers waiting for a fetch", || async {
+            let cache = Rc::new(Cache::new());
+            let local = tokio::task::LocalSet::new();
+            local
+                .run_until(async move {
+                    let fetcher = {
+                        let cache = cache.clone();
+                        tokio::task::spawn_local(async move {
+                            cache
+                                .get("k", || async {
+                                    sleep(ms(100)).await;
+                                    7u32
+                                })
+                                .await
+                        })
+                    };
+                    // The fetcher takes the key and starts its 100 ms fetch.
+                    tokio::task::yield_now().await;
+                    let waiters: Vec<_> = (0..3)
+                        .map(|_| {
+                            let cache = cache.clone();
+                            tokio::task::spawn_local(capped(4, async move {
+                                cache.get("k", || async { 8u32 }).await
+                            }))
+                        })
+                        .collect();
+                    let mut got = Vec::new();
+                    for waiter in waiters {
+                        got.push(outcome(ms(1000), waiter).await);
+                    }
+                    let _ = timeout(ms(1000), fetcher).await;
+                    got
+                })
+                .await
+        });
+        assert!(
+            got.iter().all(|g| *g == Ok(7)),
+            "three callers waited for another caller's 100 ms fetch of the same key, each as a \
+             task of its own; a waiter should be polled about twice (once to start waiting, once \
+             when the value is there), and they ended: {got:?}. Waiters must sleep until the \
+             fetch is done (OnceCell, a tokio Mutex per key, a watch or Notify), not look again \
+             on a timer (sleep in a loop) or after every yield_now"
+        );
+    }
+
+    #[test]
+    fn a_cancelled_fetch_hands_over_to_one_waiter() {
+        let (got, fetches) = on_paused_runtime("a cancelled fetch with three waiters", || async {
+            let cache = Cache::new();
+            let fetches = AtomicU32::new(0);
+            let fetch = || async {
+                let n = fetches.fetch_add(1, Ordering::SeqCst) + 1;
+                sleep(ms(100)).await;
+                n
+            };
+            // The first caller fetches but gives up after 30 ms.
+            let impatient = timeout(ms(30), cache.get("k", fetch));
+            let waiters = futures::future::join_all((0..3).map(|_| async {
+                sleep(ms(10)).await;
+                timeout(ms(1000), cache.get("k", fetch)).await.ok()
+            }));
+            let (_, got) = tokio::join!(impatient, waiters);
+            (got, fetches.load(Ordering::SeqCst))
+        });
+        assert_eq!(
+            (fetches, &got[..]),
+            (2, &[Some(2); 3][..]),
+            "the fetching caller was cancelled while three callers waited for the key, and \
+             {fetches} fetches ran in all (waiters got {got:?}): exactly one waiter takes over \
+             and fetches, the other two wait for its value (the same one-fetch rule as before \
+             the cancel; not every waiter fetching for itself)"
         );
     }
 }
