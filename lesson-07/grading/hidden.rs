@@ -301,8 +301,11 @@ mod e03_notify_wait {
                     }
                     state.get() >= 100
                 };
+                let start = tokio::time::Instant::now();
                 let (done, ()) = tokio::join!(timeout(ms(1000), cond.wait_until(ready)), changer);
-                done.is_ok()
+                // Before the deadline: at it, timeout polls once more, which would hide a lost
+                // wake from a wait that checks on every poll.
+                done.is_ok() && start.elapsed() < ms(1000)
             });
             assert!(
                 returned,
@@ -398,14 +401,18 @@ mod e03_notify_wait {
             let open = AtomicBool::new(false);
             let ready = || open.load(Ordering::SeqCst);
             let quitter = timeout(ms(5), cond.wait_until(ready));
-            let stayer = timeout(ms(1000), cond.wait_until(ready));
+            let start = tokio::time::Instant::now();
+            let stayer = async {
+                let done = timeout(ms(1000), cond.wait_until(ready)).await;
+                done.map(|()| start.elapsed() < ms(1000))
+            };
             let changer = async {
                 sleep(ms(10)).await;
                 open.store(true, Ordering::SeqCst);
                 cond.changed();
             };
             let (_, stayed, ()) = tokio::join!(quitter, stayer, changer);
-            stayed.is_ok()
+            stayed == Ok(true)
         });
         assert!(
             woke,

@@ -448,6 +448,30 @@ mod e03_notify_wait {
 
     const NEVER: &str = "wait_until never returned";
 
+    /// Stops a wait that re-checks in a loop without waiting, with a sentence: such a loop keeps
+    /// tokio's paused clock still (or spins inside one poll), so no timeout would ever fire.
+    /// Call it from `ready()` with the number of calls so far; no test changes the state more
+    /// than a few times.
+    fn not_spinning(calls: u32) {
+        assert!(
+            calls < 1000,
+            "ready() was called 1000 times while the state changed only a few times: wait_until \
+             checks again and again without waiting for a change (a loop around yield_now, or a \
+             Notified that is ready at once every time, e.g. a permit notify_one stored). Sleep \
+             on the Notified future until changed() wakes it"
+        );
+    }
+
+    /// Awaits `wait` for at most 1 s of tokio time: `true` if it returned before that.
+    ///
+    /// `timeout(..).is_ok()` alone is not enough: at its deadline `timeout` polls the inner
+    /// future once more, and a hand-written wait that checks on every poll would return then,
+    /// hiding the lost wake the test is looking for.
+    async fn returns_in_time(wait: impl Future<Output = ()>) -> bool {
+        let start = Instant::now();
+        timeout(ms(1000), wait).await.is_ok() && start.elapsed() < ms(1000)
+    }
+
     #[test]
     fn a_change_during_the_check_is_not_lost() {
         let returned = on_paused_runtime(NEVER, || async {
@@ -465,7 +489,7 @@ mod e03_notify_wait {
                 }
                 state.get()
             };
-            timeout(ms(1000), cond.wait_until(ready)).await.is_ok()
+            returns_in_time(cond.wait_until(ready)).await
         });
         assert!(
             returned,
@@ -494,27 +518,46 @@ mod e03_notify_wait {
     #[test]
     fn returns_only_when_a_change_makes_it_true() {
         let (at, checks) = on_paused_runtime(NEVER, || async {
-            let cond = Condition::new();
-            let state = AtomicU32::new(0);
-            let checks = AtomicU32::new(0);
+            let cond = Rc::new(Condition::new());
+            let state = Rc::new(Cell::new(0u32));
+            let checks = Rc::new(Cell::new(0u32));
             let start = Instant::now();
-            let waiter = async {
-                let ready = || {
-                    checks.fetch_add(1, Ordering::SeqCst);
-                    state.load(Ordering::SeqCst) >= 3
-                };
-                timeout(ms(1000), cond.wait_until(ready)).await.ok();
-                start.elapsed()
-            };
-            let changer = async {
-                for i in 1..=3 {
-                    sleep(ms(10)).await;
-                    state.store(i, Ordering::SeqCst);
-                    cond.changed();
+            let ready = {
+                let (state, checks) = (state.clone(), checks.clone());
+                move || {
+                    checks.set(checks.get() + 1);
+                    not_spinning(checks.get());
+                    state.get() >= 3
                 }
             };
-            let (at, ()) = tokio::join!(waiter, changer);
-            (at, checks.load(Ordering::SeqCst))
+            // The waiter is a task of its own, so only its own wakes poll it (a join! would poll
+            // it whenever the changer's timers fire, and an answer that checks on every poll
+            // would be blamed for the join's polls).
+            let local = tokio::task::LocalSet::new();
+            local
+                .run_until(async move {
+                    let waiter = {
+                        let cond = cond.clone();
+                        tokio::task::spawn_local(shared::testing::quietly(async move {
+                            timeout(ms(1000), cond.wait_until(ready)).await.ok();
+                            start.elapsed()
+                        }))
+                    };
+                    for i in 1..=3 {
+                        sleep(ms(10)).await;
+                        state.set(i);
+                        cond.changed();
+                    }
+                    let at = match waiter.await {
+                        Ok(at) => at,
+                        Err(e) if e.is_panic() => {
+                            panic!("{}", shared::testing::panic_message(&*e.into_panic()))
+                        }
+                        Err(e) => panic!("the waiting task ended without a result: {e}"),
+                    };
+                    (at, checks.get())
+                })
+                .await
         });
         shared::testing::assert_about(
             "the state reaches 3 after three changes 10 ms apart: wait_until(state >= 3) must \
@@ -536,8 +579,13 @@ mod e03_notify_wait {
             let cond = Condition::new();
             let open = AtomicU32::new(0);
             let waiter = || async {
-                let ready = || open.load(Ordering::SeqCst) == 1;
-                timeout(ms(1000), cond.wait_until(ready)).await.is_ok()
+                let calls = Cell::new(0);
+                let ready = || {
+                    calls.set(calls.get() + 1);
+                    not_spinning(calls.get());
+                    open.load(Ordering::SeqCst) == 1
+                };
+                returns_in_time(cond.wait_until(ready)).await
             };
             let changer = async {
                 sleep(ms(10)).await;
@@ -557,7 +605,7 @@ mod e03_notify_wait {
 
     #[test]
     fn nothing_polls_while_nothing_changes() {
-        let (polls, checks) = on_paused_runtime(NEVER, || async {
+        let (turns, timed) = on_paused_runtime(NEVER, || async {
             let cond = Rc::new(Condition::new());
             let open = Rc::new(Cell::new(false));
             let checks = Rc::new(Cell::new(0u32));
@@ -581,20 +629,39 @@ mod e03_notify_wait {
                     for _ in 0..50 {
                         tokio::task::yield_now().await;
                     }
-                    let seen = (handle.polls(), checks.get());
+                    let turns = (handle.polls(), checks.get());
+                    // Then 200 ms of tokio time with no change: a waiter that re-checks on a
+                    // timer shows here. (Only if it passed the turns: a task that yields forever
+                    // keeps the paused clock from moving.)
+                    let timed = if turns.0 <= 2 && turns.1 <= 2 {
+                        sleep(ms(200)).await;
+                        Some((handle.polls(), checks.get()))
+                    } else {
+                        None
+                    };
                     open.set(true);
                     cond.changed();
                     timeout(ms(1000), task).await.ok();
-                    seen
+                    (turns, timed)
                 })
                 .await
         });
+        let (polls, checks) = turns;
         assert!(
             polls <= 2 && checks <= 2,
             "while nothing changed (50 turns of the scheduler), the waiting task was polled \
              {polls} times and ready() called {checks} times: a waiter must sleep until \
              changed() wakes it, not re-check in a loop around yield_now"
         );
+        if let Some((polls, checks)) = timed {
+            assert!(
+                polls <= 2 && checks <= 2,
+                "while nothing changed for 200 ms, the waiting task was polled {polls} times and \
+                 ready() called {checks} times: a waiter must sleep until changed() wakes it, \
+                 not re-check on a timer (a timeout or sleep around the wait, 'just in case' a \
+                 wake is lost: listen before you check and none is)"
+            );
+        }
     }
 }
 
