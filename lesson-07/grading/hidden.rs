@@ -448,9 +448,10 @@ mod e04_rwlock_config {
             || {
                 let live = Arc::new(LiveConfig::new(version(0)));
                 let done = Arc::new(AtomicBool::new(false));
+                let reads = Arc::new(std::sync::atomic::AtomicU64::new(0));
                 let readers: Vec<_> = (0..2)
                     .map(|_| {
-                        let (live, done) = (live.clone(), done.clone());
+                        let (live, done, reads) = (live.clone(), done.clone(), reads.clone());
                         std::thread::spawn(move || {
                             let mut broken = None;
                             let mut last = 0;
@@ -460,20 +461,30 @@ mod e04_rwlock_config {
                                     broken.get_or_insert((*c).clone());
                                 }
                                 last = c.version;
+                                reads.fetch_add(1, Ordering::Relaxed);
                             }
                             broken
                         })
                     })
                     .collect();
-                for _ in 0..3000 {
+                // At least 3000 updates, and on until the readers have read many times while
+                // updates ran (a writer that copies a version in field by field leaves a gap of
+                // nanoseconds; readers must be there often to land in one). Bounded: 100 ms.
+                let started = std::time::Instant::now();
+                let mut updates = 0u64;
+                while updates < 3000
+                    || (reads.load(Ordering::Relaxed) < 50_000
+                        && started.elapsed() < Duration::from_millis(100))
+                {
                     shared::block_on(live.update(|base| async move { version(base.version + 1) }));
+                    updates += 1;
                 }
                 done.store(true, Ordering::SeqCst);
                 let broken: Vec<Config> = readers
                     .into_iter()
                     .filter_map(|r| r.join().expect("a reader thread"))
                     .collect();
-                (broken, shared::block_on(live.read()).version)
+                (broken, shared::block_on(live.read()).version, updates)
             },
         );
         assert_eq!(
@@ -483,8 +494,9 @@ mod e04_rwlock_config {
              a read must return one whole version"
         );
         assert_eq!(
-            broken.1, 3000,
-            "3000 updates one after another, version 3000"
+            broken.1, broken.2,
+            "{} updates one after another from version 0: the last version is {}",
+            broken.2, broken.2
         );
     }
 

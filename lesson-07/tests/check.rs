@@ -687,6 +687,31 @@ mod e04_rwlock_config {
     }
 
     #[test]
+    fn a_lone_update_finishes() {
+        let done = on_paused_runtime("one update", || async {
+            let live = LiveConfig::new(version(1));
+            let update = live.update(|base| next_after(base, ms(10)));
+            match tokio::time::timeout(ms(1000), update).await {
+                Ok(next) => Some((next.version, live.read().await.version)),
+                Err(_) => None,
+            }
+        });
+        let Some(versions) = done else {
+            panic!(
+                "one update, with nobody else using the config, never finished: it waits for a \
+                 lock it holds itself. Most often the read guard of the version it started from \
+                 is still alive when it asks for the write lock (a write lock waits for every \
+                 read guard, its own too): clone the Arc out, let the guard go, then prepare"
+            );
+        };
+        assert_eq!(
+            versions,
+            (2, 2),
+            "update returns the version it prepared, and that version is then in force"
+        );
+    }
+
+    #[test]
     fn a_read_never_waits_for_a_writer() {
         let read_took = on_paused_runtime("a read during an update", || async {
             let live = LiveConfig::new(version(1));
