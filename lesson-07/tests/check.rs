@@ -901,18 +901,109 @@ mod e05_once_init {
     }
 
     #[test]
+    fn waiters_sleep_through_a_slow_init() {
+        let got = on_paused_runtime("three callers waiting for a 100 ms init", || async {
+            let lazy = std::rc::Rc::new(Lazy::new());
+            let local = tokio::task::LocalSet::new();
+            local
+                .run_until(async move {
+                    let maker = {
+                        let lazy = lazy.clone();
+                        tokio::task::spawn_local(async move {
+                            lazy.get_or_init(|| async {
+                                sleep(ms(100)).await;
+                                Ok(7u32)
+                            })
+                            .await
+                        })
+                    };
+                    // The maker starts its 100 ms init.
+                    tokio::task::yield_now().await;
+                    let waiters: Vec<_> = (0..3)
+                        .map(|_| {
+                            let lazy = lazy.clone();
+                            tokio::task::spawn_local(capped(4, async move {
+                                lazy.get_or_init(|| async { Ok(8u32) }).await
+                            }))
+                        })
+                        .collect();
+                    let mut got = Vec::new();
+                    for waiter in waiters {
+                        got.push(outcome(ms(1000), waiter).await);
+                    }
+                    let _ = tokio::time::timeout(ms(1000), maker).await;
+                    got
+                })
+                .await
+        });
+        assert!(
+            got.iter().all(|g| *g == Ok(Ok(7))),
+            "three callers waited for another caller's 100 ms init, each as a task of its own; a \
+             waiter should be polled about twice (once to start waiting, once when the value is \
+             there), and they ended: {got:?}. Waiters must sleep until init is done (OnceCell, a \
+             tokio Mutex or Semaphore), not look again on a timer (sleep in a loop) or after \
+             every yield_now"
+        );
+    }
+
+    #[test]
+    fn after_a_failed_init_one_waiter_takes_over() {
+        let (got, inits) = on_paused_runtime("a failed init with three waiters", || async {
+            let lazy = Lazy::new();
+            let inits = AtomicU32::new(0);
+            let init = || async {
+                let n = inits.fetch_add(1, Ordering::SeqCst) + 1;
+                sleep(ms(100)).await;
+                if n == 1 {
+                    Err(InitError("down".into()))
+                } else {
+                    Ok(n)
+                }
+            };
+            let first = lazy.get_or_init(init);
+            let waiters = futures::future::join_all((0..3).map(|_| async {
+                sleep(ms(10)).await;
+                lazy.get_or_init(init).await
+            }));
+            let (_, got) = tokio::join!(first, waiters);
+            (got, inits.load(Ordering::SeqCst))
+        });
+        assert_eq!(
+            (inits, &got[..]),
+            (2, &[Ok(2), Ok(2), Ok(2)][..]),
+            "the first init failed while three callers waited, and init ran {inits} times in \
+             all (the waiters got {got:?}): after a failure exactly one waiter runs its init, \
+             the others wait for it and share its value (one init at a time, after a failure \
+             too: not every waiter trying at once)"
+        );
+    }
+
+    #[test]
     fn a_failed_init_is_returned_not_stored() {
         let (first, between, second, third, inits) =
             on_paused_runtime("inits in a row", || async {
                 let lazy = Lazy::new();
                 let inits = AtomicU32::new(0);
                 let down = Err(InitError("down".into()));
-                let first = lazy.get_or_init(|| init_after(&inits, ms(10), down)).await;
+                // A panic here (an expect on init's result) is caught and judged below.
+                let first = std::panic::AssertUnwindSafe(
+                    lazy.get_or_init(|| init_after(&inits, ms(10), down)),
+                );
+                let first = shared::testing::quietly(futures::FutureExt::catch_unwind(first))
+                    .await
+                    .map_err(|panic| shared::testing::panic_message(&*panic));
                 let between = lazy.get();
                 let second = lazy.get_or_init(|| init_after(&inits, ms(10), Ok(5))).await;
                 let third = lazy.get_or_init(|| init_after(&inits, ms(10), Ok(9))).await;
                 (first, between, second, third, inits.load(Ordering::SeqCst))
             });
+        let first = match first {
+            Ok(first) => first,
+            Err(panic) => panic!(
+                "get_or_init panicked ({panic}) when init returned Err: the caller whose init \
+                 failed gets the Err back as its result (get_or_try_init, or `?`), not a panic"
+            ),
+        };
         assert_eq!(
             first,
             Err(InitError("down".into())),
