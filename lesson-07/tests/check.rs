@@ -1211,6 +1211,136 @@ mod e06_lock_order {
     }
 
     #[test]
+    fn total_is_taken_at_one_moment() {
+        let (seen, end) = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[100, 100, 100, 100]);
+            let audit = SlowAudit::new(ms(100));
+            // 1 -> 3 holds accounts 1 and 3 through its audit, until 100 ms.
+            let first = bank.transfer(1, 3, 10, &audit);
+            // At 10 ms total() starts; it can read account 0, then must wait for account 1.
+            let look = async {
+                sleep(ms(10)).await;
+                bank.total().await
+            };
+            // At 20 ms, 0 -> 2 starts: account 0 must still be locked by total() by then.
+            let second = async {
+                sleep(ms(20)).await;
+                bank.transfer(0, 2, 50, &audit).await
+            };
+            let run = async { tokio::join!(first, look, second) };
+            let (_, seen, _) = timeout(ms(2000), run).await.ok()?;
+            Some((seen, bank.total().await))
+        })
+        .unwrap_or_else(|| panic!("{DEADLOCK}"));
+        assert_eq!(
+            (seen, end),
+            (400, 400),
+            "total() saw {seen} in a bank of 400 while two transfers ran: the sum was not taken \
+             at one moment (an account read and let go before the others are locked lets a \
+             transfer move money from it into an account not read yet). Keep every account \
+             locked until all are added up: lock them in index order and hold the guards"
+        );
+    }
+
+    #[test]
+    fn total_beside_queued_transfers_finishes() {
+        let done = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[100, 100, 100]);
+            let audit = SlowAudit::new(ms(100));
+            // 0 -> 1 holds accounts 0 and 1 until 100 ms; 1 -> 2 queues for account 1 at 10 ms;
+            // total() starts at 20 ms.
+            let first = bank.transfer(0, 1, 10, &audit);
+            let second = async {
+                sleep(ms(10)).await;
+                bank.transfer(1, 2, 10, &audit).await
+            };
+            let look = async {
+                sleep(ms(20)).await;
+                bank.total().await
+            };
+            timeout(ms(2000), async { tokio::join!(first, second, look) })
+                .await
+                .ok()
+        });
+        let Some((first, second, seen)) = done else {
+            panic!(
+                "total() and two transfers waited for each other's locks and never finished: \
+                 total() took a higher account while a transfer holding a lower one waited for \
+                 it. total() must lock the accounts in the same global order as transfer (lowest \
+                 index first, one after another), not last-first and not all at once"
+            );
+        };
+        assert_eq!(
+            (first, second, seen),
+            (true, true, 300),
+            "two transfers that are covered return true, and total() is the bank's 300"
+        );
+    }
+
+    #[test]
+    fn the_audit_runs_while_both_balances_are_locked() {
+        let (at, balance) = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[100, 100]);
+            let audit = SlowAudit::new(ms(100));
+            let start = Instant::now();
+            let transfer = bank.transfer(0, 1, 30, &audit);
+            let look = async {
+                sleep(ms(50)).await;
+                let balance = bank.balance(1).await;
+                (start.elapsed(), balance)
+            };
+            let (_, seen) = tokio::join!(transfer, look);
+            seen
+        });
+        assert!(
+            at >= ms(100),
+            "balance(1), asked at 50 ms while the transfer's 100 ms audit was running, returned \
+             at {at:?} (balance {balance}): the balances were no longer locked during the audit. \
+             Audit::record is called while both balances are locked, so the record and the \
+             balances always agree: await the audit before the guards go"
+        );
+        assert_eq!(balance, 130, "after 0 pays 1 thirty, account 1 holds 130");
+    }
+
+    #[test]
+    fn a_blocked_transfer_sleeps_through_a_long_audit() {
+        let got = on_paused_runtime(DEADLOCK, || async {
+            let bank = std::rc::Rc::new(Bank::new(&[100, 100, 100]));
+            let audit = std::rc::Rc::new(SlowAudit::new(ms(100)));
+            let local = tokio::task::LocalSet::new();
+            local
+                .run_until(async move {
+                    let first = {
+                        let (bank, audit) = (bank.clone(), audit.clone());
+                        tokio::task::spawn_local(
+                            async move { bank.transfer(0, 1, 5, &*audit).await },
+                        )
+                    };
+                    tokio::task::yield_now().await;
+                    // It needs account 1, locked by the first transfer's audit for 100 ms.
+                    let second = {
+                        let (bank, audit) = (bank.clone(), audit.clone());
+                        tokio::task::spawn_local(capped(4, async move {
+                            bank.transfer(2, 1, 5, &*audit).await
+                        }))
+                    };
+                    let got = outcome(ms(1000), second).await;
+                    let _ = timeout(ms(1000), first).await;
+                    got
+                })
+                .await
+        });
+        assert_eq!(
+            got,
+            Ok(true),
+            "a transfer waited 100 ms for a lock another transfer held through its audit, as a \
+             task of its own; it should be polled about twice (once to start waiting, once when \
+             the lock is free), and it ended: {got:?}. Wait for a lock with lock().await \
+             (asleep), not try_lock and a sleep in a loop"
+        );
+    }
+
+    #[test]
     fn a_blocked_transfer_waits_asleep() {
         let polls = on_paused_runtime(DEADLOCK, || async {
             let bank = std::rc::Rc::new(Bank::new(&[100, 100, 100]));
