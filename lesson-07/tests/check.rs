@@ -36,10 +36,7 @@ async fn capped<F: Future>(cap: u64, fut: F) -> Result<F::Output, u64> {
 type Outcome<T> = Result<T, String>;
 
 /// Awaits a task spawned with [`capped`] for at most `limit` of tokio time.
-async fn outcome<T>(
-    limit: Duration,
-    task: tokio::task::JoinHandle<Result<T, u64>>,
-) -> Outcome<T> {
+async fn outcome<T>(limit: Duration, task: tokio::task::JoinHandle<Result<T, u64>>) -> Outcome<T> {
     match tokio::time::timeout(limit, task).await {
         Ok(Ok(Ok(value))) => Ok(value),
         Ok(Ok(Err(polls))) => Err(format!("polled {polls} times and still not done")),
@@ -320,9 +317,8 @@ mod e02_async_cache {
                     sleep(ms(10)).await;
                     // A panic here (an unwrap on a channel whose sender went away) is caught and
                     // judged below, so that the learner reads the rule, not the unwrap.
-                    let get = std::panic::AssertUnwindSafe(
-                        cache.get("k", || service.fetch(ms(100))),
-                    );
+                    let get =
+                        std::panic::AssertUnwindSafe(cache.get("k", || service.fetch(ms(100))));
                     let got = tokio::time::timeout(
                         ms(1000),
                         shared::testing::quietly(futures::FutureExt::catch_unwind(get)),

@@ -59,7 +59,12 @@ impl<V: Clone> Cache<V> {
                     let n = Arc::new(Notify::new());
                     slots.insert(key.to_owned(), Slot::Loading(n.clone()));
                     drop(slots);
-                    let mut unmark = Unmark { slots: &self.slots, key, notify: n, armed: true };
+                    let mut unmark = Unmark {
+                        slots: &self.slots,
+                        key,
+                        notify: n,
+                        armed: true,
+                    };
                     let v = fetch().await;
                     unmark.armed = false;
                     self.slots
@@ -74,7 +79,12 @@ impl<V: Clone> Cache<V> {
         if let Some(n) = waiting {
             n.notified().await;
         }
-        let ready = match self.slots.lock().unwrap_or_else(PoisonError::into_inner).get(key) {
+        let ready = match self
+            .slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(key)
+        {
             Some(Slot::Ready(v)) => Some(v.clone()),
             _ => None,
         };

@@ -22,7 +22,9 @@ impl Condition {
     /// Wait.
     pub async fn wait_until(&self, mut ready: impl FnMut() -> bool) {
         while !ready() {
-            let _ = tokio::time::timeout(std::time::Duration::from_millis(10), self.notify.notified()).await;
+            let _ =
+                tokio::time::timeout(std::time::Duration::from_millis(10), self.notify.notified())
+                    .await;
         }
     }
 }

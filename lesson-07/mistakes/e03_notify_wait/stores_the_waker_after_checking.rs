@@ -42,7 +42,12 @@ impl Condition {
     /// Wake all.
     pub fn changed(&self) {
         let _ = &self.notify;
-        for w in self.wakers.lock().unwrap_or_else(PoisonError::into_inner).drain(..) {
+        for w in self
+            .wakers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain(..)
+        {
             w.wake();
         }
     }
@@ -50,6 +55,10 @@ impl Condition {
     /// Wait.
     pub async fn wait_until(&self, ready: impl FnMut() -> bool) {
         let mut ready = ready;
-        Wait { cond: self, ready: &mut ready }.await
+        Wait {
+            cond: self,
+            ready: &mut ready,
+        }
+        .await
     }
 }

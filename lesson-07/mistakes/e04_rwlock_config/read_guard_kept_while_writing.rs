@@ -22,7 +22,9 @@ pub struct LiveConfig {
 impl LiveConfig {
     /// New.
     pub fn new(initial: Config) -> Self {
-        Self { current: tokio::sync::RwLock::new(Arc::new(initial)) }
+        Self {
+            current: tokio::sync::RwLock::new(Arc::new(initial)),
+        }
     }
 
     /// Read.

@@ -23,12 +23,18 @@ pub struct LiveConfig {
 impl LiveConfig {
     /// New.
     pub fn new(initial: Config) -> Self {
-        Self { current: RwLock::new(Arc::new(initial)), writers: tokio::sync::Mutex::new(()) }
+        Self {
+            current: RwLock::new(Arc::new(initial)),
+            writers: tokio::sync::Mutex::new(()),
+        }
     }
 
     /// Read.
     pub async fn read(&self) -> Arc<Config> {
-        self.current.read().unwrap_or_else(PoisonError::into_inner).clone()
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Update.

@@ -1,8 +1,8 @@
 // A herd after a failure: when init fails, every waiting caller runs its own init at once instead of one at a time.
 //! A Notify wakes the waiters when init ends; after a failure they all try at once.
+use std::future::Future;
 use std::sync::{Mutex, PoisonError};
 use tokio::sync::Notify;
-use std::future::Future;
 
 /// Why an initialisation failed. (Given.)
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +18,10 @@ pub struct Lazy<T> {
 impl<T: Clone> Lazy<T> {
     /// New.
     pub fn new() -> Self {
-        Self { value: Mutex::new((None, false)), done: Notify::new() }
+        Self {
+            value: Mutex::new((None, false)),
+            done: Notify::new(),
+        }
     }
 
     /// Get or init.
@@ -62,7 +65,11 @@ impl<T: Clone> Lazy<T> {
 
     /// Get.
     pub fn get(&self) -> Option<T> {
-        self.value.lock().unwrap_or_else(PoisonError::into_inner).0.clone()
+        self.value
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .0
+            .clone()
     }
 }
 

@@ -1,7 +1,7 @@
 // An Err turned into a panic: OnceCell::get_or_init with the init's Result unwrapped, so a failed init panics its caller instead of returning the Err.
 //! get_or_init with the error unwrapped.
-use tokio::sync::OnceCell;
 use std::future::Future;
+use tokio::sync::OnceCell;
 
 /// Why an initialisation failed. (Given.)
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,9 @@ pub struct Lazy<T> {
 impl<T: Clone> Lazy<T> {
     /// New.
     pub fn new() -> Self {
-        Self { cell: OnceCell::new() }
+        Self {
+            cell: OnceCell::new(),
+        }
     }
 
     /// Get or init.

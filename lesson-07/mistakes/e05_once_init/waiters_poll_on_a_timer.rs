@@ -1,7 +1,7 @@
 // Waiters poll on a timer: init runs once, but every waiting caller wakes each millisecond to look again instead of sleeping until the value is there.
 //! A state under a std Mutex; waiters look again every millisecond.
-use std::sync::{Mutex, PoisonError};
 use std::future::Future;
+use std::sync::{Mutex, PoisonError};
 
 /// Why an initialisation failed. (Given.)
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +36,9 @@ impl<T> Drop for Reset<'_, T> {
 impl<T: Clone> Lazy<T> {
     /// New.
     pub fn new() -> Self {
-        Self { state: Mutex::new(State::Empty) }
+        Self {
+            state: Mutex::new(State::Empty),
+        }
     }
 
     /// Get or init.
@@ -58,7 +60,10 @@ impl<T: Clone> Lazy<T> {
                 }
             };
             if mine {
-                let mut reset = Reset { state: &self.state, armed: true };
+                let mut reset = Reset {
+                    state: &self.state,
+                    armed: true,
+                };
                 let v = init().await?;
                 reset.armed = false;
                 *self.state.lock().unwrap_or_else(PoisonError::into_inner) = State::Made(v.clone());

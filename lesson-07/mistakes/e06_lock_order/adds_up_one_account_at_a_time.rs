@@ -53,7 +53,6 @@ impl Bank {
         true
     }
 
-
     /// The balance of one account.
     pub async fn balance(&self, account: usize) -> u64 {
         *self.accounts[account].lock().await
