@@ -350,7 +350,11 @@ mod e02_async_cache {
             "after the first fetch was cancelled, the waiter runs a fetch of its own"
         );
         shared::testing::assert_about(
-            "the waiter fetches as soon as the first caller is cancelled (30 ms + 100 ms)",
+            "the waiter waits for the first caller's fetch and takes over only when that caller \
+             is cancelled (at 30 ms), so its own fetch ends at 130 ms. Earlier means it fetched \
+             while the first fetch still ran (two fetches of one key at once: the miss and the \
+             'being fetched' mark must be one step under the lock); later, that it noticed the \
+             cancel late",
             when,
             ms(130),
         );
@@ -1021,20 +1025,24 @@ mod e05_once_init {
 
     #[test]
     fn a_waiter_tries_again_when_the_first_init_fails() {
-        let (a, b, b_at, inits) = on_paused_runtime("a failing first init", || async {
-            let lazy = Lazy::new();
-            let inits = AtomicU32::new(0);
-            let start = Instant::now();
-            let down = Err(InitError("down".into()));
-            let first = lazy.get_or_init(|| init_after(&inits, ms(100), down));
-            let second = async {
-                sleep(ms(10)).await;
-                let got = lazy.get_or_init(|| init_after(&inits, ms(50), Ok(2))).await;
-                (got, start.elapsed())
-            };
-            let (a, (b, b_at)) = tokio::join!(first, second);
-            (a, b, b_at, inits.load(Ordering::SeqCst))
-        });
+        let (a, b, b_at, inits) = on_paused_runtime(
+            "a failing first init with a caller waiting for it (a waiter that loops around \
+             yield_now keeps tokio's paused clock still, so that init never ends)",
+            || async {
+                let lazy = Lazy::new();
+                let inits = AtomicU32::new(0);
+                let start = Instant::now();
+                let down = Err(InitError("down".into()));
+                let first = lazy.get_or_init(|| init_after(&inits, ms(100), down));
+                let second = async {
+                    sleep(ms(10)).await;
+                    let got = lazy.get_or_init(|| init_after(&inits, ms(50), Ok(2))).await;
+                    (got, start.elapsed())
+                };
+                let (a, (b, b_at)) = tokio::join!(first, second);
+                (a, b, b_at, inits.load(Ordering::SeqCst))
+            },
+        );
         assert_eq!(
             a,
             Err(InitError("down".into())),
@@ -1274,7 +1282,7 @@ mod e06_lock_order {
     }
 
     #[test]
-    fn the_audit_runs_while_both_balances_are_locked() {
+    fn while_audited_both_balances_stay_locked() {
         let (at, balance) = on_paused_runtime(DEADLOCK, || async {
             let bank = Bank::new(&[100, 100]);
             let audit = SlowAudit::new(ms(100));
@@ -1332,7 +1340,7 @@ mod e06_lock_order {
             "a transfer waited 100 ms for a lock another transfer held through its audit, as a \
              task of its own; it should be polled about twice (once to start waiting, once when \
              the lock is free), and it ended: {got:?}. Wait for a lock with lock().await \
-             (asleep), not try_lock and a sleep in a loop"
+             (asleep), not try_lock in a loop with a sleep or yield_now between tries"
         );
     }
 
