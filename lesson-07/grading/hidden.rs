@@ -632,6 +632,55 @@ mod e05_once_init {
         assert_eq!(after, Some("made".into()), "get() after init: the value");
     }
 
+    /// Once made, get() returns the value every time, even while other threads are inside
+    /// get_or_init. An answer whose get() peeks with try_lock at a lock that every get_or_init
+    /// takes sees None whenever a hit holds it; only threads show that, so this sweeps.
+    #[test]
+    fn get_sees_the_value_while_other_threads_use_it() {
+        use std::sync::Arc;
+        use std::sync::atomic::AtomicBool;
+        let (misses, looks) = shared::time_limit::within(
+            Duration::from_secs(20),
+            "get() and get_or_init on three threads never finished",
+            || {
+                let lazy = Arc::new(Lazy::new());
+                let made = shared::block_on(lazy.get_or_init(|| async { Ok(1u32) }));
+                assert_eq!(made, Ok(1), "the first init returns its value");
+                let done = Arc::new(AtomicBool::new(false));
+                let hitters: Vec<_> = (0..2)
+                    .map(|_| {
+                        let (lazy, done) = (lazy.clone(), done.clone());
+                        std::thread::spawn(move || {
+                            while !done.load(Ordering::SeqCst) {
+                                let _ = shared::block_on(lazy.get_or_init(|| async { Ok(2) }));
+                            }
+                        })
+                    })
+                    .collect();
+                let started = std::time::Instant::now();
+                let (mut misses, mut looks) = (0u32, 0u32);
+                while looks < 200_000 && started.elapsed() < Duration::from_millis(100) {
+                    if lazy.get() != Some(1) {
+                        misses += 1;
+                    }
+                    looks += 1;
+                }
+                done.store(true, Ordering::SeqCst);
+                for h in hitters {
+                    h.join().expect("a thread calling get_or_init");
+                }
+                (misses, looks)
+            },
+        );
+        assert_eq!(
+            misses, 0,
+            "once the value was made, get() did not return it {misses} times in {looks} looks \
+             while two other threads called get_or_init: get() returns the value every time, \
+             without waiting (a get() that peeks with try_lock at a lock get_or_init takes sees \
+             nothing while a caller holds it; keep the made value where reading never fails)"
+        );
+    }
+
     #[test]
     fn failures_are_retried_in_turn_until_one_succeeds() {
         let (results, inits) = on_paused_runtime("five callers, two failing inits", || async {
