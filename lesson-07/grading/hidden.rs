@@ -93,6 +93,58 @@ mod e01_guard_across_await {
         assert_eq!(seen, [1, 2, 3, 4, 5], "each hit saves its own count");
     }
 
+    /// A store that saves at once, for the thread race below.
+    struct Instant0;
+
+    impl Store for Instant0 {
+        async fn save(&self, _page: &str, _count: u64) {}
+    }
+
+    /// Hits from four threads at once, each driven by its own executor. A hit that bumps under
+    /// one lock and reads the count back under a second lets another thread bump in between, and
+    /// two hits then report one number. The gap is narrow, so this sweeps many rounds; it proves
+    /// the race when it sees it, and a correct answer never shows it.
+    #[test]
+    fn hits_on_threads_never_share_a_number() {
+        const THREADS: u64 = 4;
+        const HITS: u64 = 5000;
+        let (all, count) = shared::time_limit::within(
+            Duration::from_secs(20),
+            "hits from four threads never finished",
+            || {
+                let counter = std::sync::Arc::new(Counter::new());
+                let threads: Vec<_> = (0..THREADS)
+                    .map(|_| {
+                        let counter = counter.clone();
+                        std::thread::spawn(move || {
+                            (0..HITS)
+                                .map(|_| shared::block_on(counter.hit("p", &Instant0)))
+                                .collect::<Vec<u64>>()
+                        })
+                    })
+                    .collect();
+                let mut all: Vec<u64> = threads
+                    .into_iter()
+                    .flat_map(|t| t.join().expect("a hitting thread"))
+                    .collect();
+                all.sort_unstable();
+                (all, counter.count("p"))
+            },
+        );
+        let shared_numbers = all.windows(2).filter(|w| w[0] == w[1]).count();
+        assert_eq!(
+            shared_numbers, 0,
+            "hits on four threads at once reported the same count {shared_numbers} times: bump \
+             the count and copy it out under one lock, in one block (a second lock just to read \
+             it back lets another hit bump in between)"
+        );
+        assert_eq!(
+            (all.len() as u64, all.last().copied(), count),
+            (THREADS * HITS, Some(THREADS * HITS), THREADS * HITS),
+            "20000 hits from four threads: counts 1..=20000, each once, and count() 20000"
+        );
+    }
+
     #[test]
     fn saves_of_one_page_overlap() {
         let elapsed = on_paused_runtime("two hits on one page", || async {
@@ -249,8 +301,11 @@ mod e03_notify_wait {
                     }
                     state.get() >= 100
                 };
+                let start = tokio::time::Instant::now();
                 let (done, ()) = tokio::join!(timeout(ms(1000), cond.wait_until(ready)), changer);
-                done.is_ok()
+                // Before the deadline: at it, timeout polls once more, which would hide a lost
+                // wake from a wait that checks on every poll.
+                done.is_ok() && start.elapsed() < ms(1000)
             });
             assert!(
                 returned,
@@ -346,14 +401,18 @@ mod e03_notify_wait {
             let open = AtomicBool::new(false);
             let ready = || open.load(Ordering::SeqCst);
             let quitter = timeout(ms(5), cond.wait_until(ready));
-            let stayer = timeout(ms(1000), cond.wait_until(ready));
+            let start = tokio::time::Instant::now();
+            let stayer = async {
+                let done = timeout(ms(1000), cond.wait_until(ready)).await;
+                done.map(|()| start.elapsed() < ms(1000))
+            };
             let changer = async {
                 sleep(ms(10)).await;
                 open.store(true, Ordering::SeqCst);
                 cond.changed();
             };
             let (_, stayed, ()) = tokio::join!(quitter, stayer, changer);
-            stayed.is_ok()
+            stayed == Ok(true)
         });
         assert!(
             woke,
@@ -389,9 +448,10 @@ mod e04_rwlock_config {
             || {
                 let live = Arc::new(LiveConfig::new(version(0)));
                 let done = Arc::new(AtomicBool::new(false));
+                let reads = Arc::new(std::sync::atomic::AtomicU64::new(0));
                 let readers: Vec<_> = (0..2)
                     .map(|_| {
-                        let (live, done) = (live.clone(), done.clone());
+                        let (live, done, reads) = (live.clone(), done.clone(), reads.clone());
                         std::thread::spawn(move || {
                             let mut broken = None;
                             let mut last = 0;
@@ -401,20 +461,30 @@ mod e04_rwlock_config {
                                     broken.get_or_insert((*c).clone());
                                 }
                                 last = c.version;
+                                reads.fetch_add(1, Ordering::Relaxed);
                             }
                             broken
                         })
                     })
                     .collect();
-                for _ in 0..3000 {
+                // At least 3000 updates, and on until the readers have read many times while
+                // updates ran (a writer that copies a version in field by field leaves a gap of
+                // nanoseconds; readers must be there often to land in one). Bounded: 100 ms.
+                let started = std::time::Instant::now();
+                let mut updates = 0u64;
+                while updates < 3000
+                    || (reads.load(Ordering::Relaxed) < 50_000
+                        && started.elapsed() < Duration::from_millis(100))
+                {
                     shared::block_on(live.update(|base| async move { version(base.version + 1) }));
+                    updates += 1;
                 }
                 done.store(true, Ordering::SeqCst);
                 let broken: Vec<Config> = readers
                     .into_iter()
                     .filter_map(|r| r.join().expect("a reader thread"))
                     .collect();
-                (broken, shared::block_on(live.read()).version)
+                (broken, shared::block_on(live.read()).version, updates)
             },
         );
         assert_eq!(
@@ -424,8 +494,9 @@ mod e04_rwlock_config {
              a read must return one whole version"
         );
         assert_eq!(
-            broken.1, 3000,
-            "3000 updates one after another, version 3000"
+            broken.1, broken.2,
+            "{} updates one after another from version 0: the last version is {}",
+            broken.2, broken.2
         );
     }
 
@@ -559,6 +630,55 @@ mod e05_once_init {
             "get() while init runs: None, at once"
         );
         assert_eq!(after, Some("made".into()), "get() after init: the value");
+    }
+
+    /// Once made, get() returns the value every time, even while other threads are inside
+    /// get_or_init. An answer whose get() peeks with try_lock at a lock that every get_or_init
+    /// takes sees None whenever a hit holds it; only threads show that, so this sweeps.
+    #[test]
+    fn get_sees_the_value_while_other_threads_use_it() {
+        use std::sync::Arc;
+        use std::sync::atomic::AtomicBool;
+        let (misses, looks) = shared::time_limit::within(
+            Duration::from_secs(20),
+            "get() and get_or_init on three threads never finished",
+            || {
+                let lazy = Arc::new(Lazy::new());
+                let made = shared::block_on(lazy.get_or_init(|| async { Ok(1u32) }));
+                assert_eq!(made, Ok(1), "the first init returns its value");
+                let done = Arc::new(AtomicBool::new(false));
+                let hitters: Vec<_> = (0..2)
+                    .map(|_| {
+                        let (lazy, done) = (lazy.clone(), done.clone());
+                        std::thread::spawn(move || {
+                            while !done.load(Ordering::SeqCst) {
+                                let _ = shared::block_on(lazy.get_or_init(|| async { Ok(2) }));
+                            }
+                        })
+                    })
+                    .collect();
+                let started = std::time::Instant::now();
+                let (mut misses, mut looks) = (0u32, 0u32);
+                while looks < 200_000 && started.elapsed() < Duration::from_millis(100) {
+                    if lazy.get() != Some(1) {
+                        misses += 1;
+                    }
+                    looks += 1;
+                }
+                done.store(true, Ordering::SeqCst);
+                for h in hitters {
+                    h.join().expect("a thread calling get_or_init");
+                }
+                (misses, looks)
+            },
+        );
+        assert_eq!(
+            misses, 0,
+            "once the value was made, get() did not return it {misses} times in {looks} looks \
+             while two other threads called get_or_init: get() returns the value every time, \
+             without waiting (a get() that peeks with try_lock at a lock get_or_init takes sees \
+             nothing while a caller holds it; keep the made value where reading never fails)"
+        );
     }
 
     #[test]

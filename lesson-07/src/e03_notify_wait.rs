@@ -18,7 +18,8 @@
 //! - a `changed()` that happens after a `ready()` returned false is never lost, even when it
 //!   happens during that very call of `ready()`;
 //! - between changes, a waiting task is not polled and `ready()` is not called (no loop around
-//!   `yield_now`): `ready()` runs once at the start and once after each wake.
+//!   `yield_now`, no timeout that re-checks "just in case"): `ready()` runs once at the start and
+//!   once after each wake.
 //!
 //! Read the docs of `Notify::notified`, `notify_waiters`, `notify_one` and `Notified::enable`
 //! (in the pinned tokio) before you start: which of them stores a permit, and from when does a

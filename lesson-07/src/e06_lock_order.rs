@@ -15,7 +15,11 @@
 //!   accounts and any cycle of transfers);
 //! - a transfer is atomic: the money is never seen in flight. [`Bank::total`] (the sum of all
 //!   balances at one moment) always equals the money in the bank, even while a transfer is in
-//!   its audit;
+//!   its audit. It takes every lock in the same global order as the transfers, and holds them
+//!   all until it has added up (reading one account, letting it go, then the next, adds up
+//!   different moments);
+//! - the audit runs while both balances are still locked, so the record and the balances agree:
+//!   nobody reads a balance whose transfer has not been recorded yet;
 //! - `false` and nothing moved (nor audited) when the source has less than `amount`;
 //! - a transfer from an account to itself moves nothing, returns whether the balance covers
 //!   `amount`, and finishes (a tokio `Mutex` locked twice by one task waits for itself forever);

@@ -12,6 +12,43 @@ use std::time::Duration;
 
 use shared::testing::{ms, on_paused_runtime};
 
+/// Wraps `fut` so that it gives up once it has been polled more than `cap` times: `Err(polls)`.
+///
+/// For the "waits asleep" promises. A waiter run as a task of its own is polled only when
+/// something wakes it, so a sleeping one is polled two or three times however long it waits,
+/// while one that looks again on a timer (`sleep(1 ms)` in a loop) or after every `yield_now` is
+/// polled again and again. The cap turns that into a count the test can report, at once, instead
+/// of a clock that never moves (a task that yields forever keeps tokio's paused clock still).
+async fn capped<F: Future>(cap: u64, fut: F) -> Result<F::Output, u64> {
+    let mut fut = Box::pin(fut);
+    let mut polls = 0;
+    std::future::poll_fn(move |cx| {
+        polls += 1;
+        if polls > cap {
+            return std::task::Poll::Ready(Err(polls - 1));
+        }
+        fut.as_mut().poll(cx).map(Ok)
+    })
+    .await
+}
+
+/// What became of a capped waiter task, in words for a message: `Ok(value)` or what went wrong.
+type Outcome<T> = Result<T, String>;
+
+/// Awaits a task spawned with [`capped`] for at most `limit` of tokio time.
+async fn outcome<T>(limit: Duration, task: tokio::task::JoinHandle<Result<T, u64>>) -> Outcome<T> {
+    match tokio::time::timeout(limit, task).await {
+        Ok(Ok(Ok(value))) => Ok(value),
+        Ok(Ok(Err(polls))) => Err(format!("polled {polls} times and still not done")),
+        Ok(Err(e)) if e.is_panic() => Err(format!(
+            "panicked: {}",
+            shared::testing::panic_message(&*e.into_panic())
+        )),
+        Ok(Err(_)) => Err("cancelled".to_owned()),
+        Err(_) => Err(format!("still waiting after {limit:?}")),
+    }
+}
+
 mod e01_guard_across_await {
     use super::*;
     use lesson_07::e01_guard_across_await::*;
@@ -62,7 +99,8 @@ mod e01_guard_across_await {
             is_send,
             "the future of Counter::hit is not Send, so tokio::spawn(counter.hit(..)) would not \
              compile: a std MutexGuard is still alive at the `.await` of the save. Put the lock in \
-             a block (or a helper fn) that ends before the save, and copy the count out of it"
+             a block (or a helper fn) that ends before the save, and copy the count out of it (a \
+             drop(guard) before the .await is not enough: the compiler goes by the guard's scope)"
         );
     }
 
@@ -175,8 +213,9 @@ mod e01_guard_across_await {
 mod e02_async_cache {
     use super::*;
     use lesson_07::e02_async_cache::*;
+    use std::rc::Rc;
     use std::sync::atomic::{AtomicU32, Ordering};
-    use tokio::time::{Instant, sleep};
+    use tokio::time::{Instant, sleep, timeout};
 
     /// A slow service: each fetch takes `took` of tokio time, is counted, and returns the number
     /// of fetches so far (so a value shows which fetch produced it).
@@ -276,21 +315,34 @@ mod e02_async_cache {
                     tokio::time::timeout(ms(30), cache.get("k", || service.fetch(ms(100))));
                 let waiter = async {
                     sleep(ms(10)).await;
-                    let got =
-                        tokio::time::timeout(ms(1000), cache.get("k", || service.fetch(ms(100))))
-                            .await;
+                    // A panic here (an unwrap on a channel whose sender went away) is caught and
+                    // judged below, so that the learner reads the rule, not the unwrap.
+                    let get =
+                        std::panic::AssertUnwindSafe(cache.get("k", || service.fetch(ms(100))));
+                    let got = tokio::time::timeout(
+                        ms(1000),
+                        shared::testing::quietly(futures::FutureExt::catch_unwind(get)),
+                    )
+                    .await;
                     (got, start.elapsed())
                 };
                 let (gave_up, (got, when)) = tokio::join!(impatient, waiter);
                 assert!(gave_up.is_err(), "the first caller times out after 30 ms");
                 (got, service.fetches(), when)
             });
-        let Ok(value) = waiter else {
-            panic!(
+        let value = match waiter {
+            Ok(Ok(value)) => value,
+            Ok(Err(panic)) => panic!(
+                "the caller that was fetching was cancelled (dropped after 30 ms), and a caller \
+                 waiting for the same key panicked ({}): when the fetching caller goes away (its \
+                 sender dropped, its marker removed), a waiter must take over and fetch, not fail",
+                shared::testing::panic_message(&*panic)
+            ),
+            Err(_) => panic!(
                 "the caller that was fetching was cancelled (dropped after 30 ms), and a caller \
                  waiting for the same key was still waiting a second later: when the fetching \
                  caller goes away, a waiter must take over and fetch (tokio's OnceCell does this)"
-            );
+            ),
         };
         assert_eq!(
             (value, fetches),
@@ -298,9 +350,89 @@ mod e02_async_cache {
             "after the first fetch was cancelled, the waiter runs a fetch of its own"
         );
         shared::testing::assert_about(
-            "the waiter fetches as soon as the first caller is cancelled (30 ms + 100 ms)",
+            "the waiter waits for the first caller's fetch and takes over only when that caller \
+             is cancelled (at 30 ms), so its own fetch ends at 130 ms. Earlier means it fetched \
+             while the first fetch still ran (two fetches of one key at once: the miss and the \
+             'being fetched' mark must be one step under the lock); later, that it noticed the \
+             cancel late",
             when,
             ms(130),
+        );
+    }
+
+    #[test]
+    fn waiters_sleep_while_the_fetch_runs() {
+        let got = on_paused_runtime("three callers waiting for a fetch", || async {
+            let cache = Rc::new(Cache::new());
+            let local = tokio::task::LocalSet::new();
+            local
+                .run_until(async move {
+                    let fetcher = {
+                        let cache = cache.clone();
+                        tokio::task::spawn_local(async move {
+                            cache
+                                .get("k", || async {
+                                    sleep(ms(100)).await;
+                                    7u32
+                                })
+                                .await
+                        })
+                    };
+                    // The fetcher takes the key and starts its 100 ms fetch.
+                    tokio::task::yield_now().await;
+                    let waiters: Vec<_> = (0..3)
+                        .map(|_| {
+                            let cache = cache.clone();
+                            tokio::task::spawn_local(capped(4, async move {
+                                cache.get("k", || async { 8u32 }).await
+                            }))
+                        })
+                        .collect();
+                    let mut got = Vec::new();
+                    for waiter in waiters {
+                        got.push(outcome(ms(1000), waiter).await);
+                    }
+                    let _ = timeout(ms(1000), fetcher).await;
+                    got
+                })
+                .await
+        });
+        assert!(
+            got.iter().all(|g| *g == Ok(7)),
+            "three callers waited for another caller's 100 ms fetch of the same key, each as a \
+             task of its own; a waiter should be polled about twice (once to start waiting, once \
+             when the value is there), and they ended: {got:?}. Waiters must sleep until the \
+             fetch is done (OnceCell, a tokio Mutex per key, a watch or Notify), not look again \
+             on a timer (sleep in a loop) or after every yield_now"
+        );
+    }
+
+    #[test]
+    fn a_cancelled_fetch_hands_over_to_one_waiter() {
+        let (got, fetches) = on_paused_runtime("a cancelled fetch with three waiters", || async {
+            let cache = Cache::new();
+            let fetches = AtomicU32::new(0);
+            let fetch = || async {
+                let n = fetches.fetch_add(1, Ordering::SeqCst) + 1;
+                sleep(ms(100)).await;
+                n
+            };
+            // The first caller fetches but gives up after 30 ms.
+            let impatient = timeout(ms(30), cache.get("k", fetch));
+            let waiters = futures::future::join_all((0..3).map(|_| async {
+                sleep(ms(10)).await;
+                timeout(ms(1000), cache.get("k", fetch)).await.ok()
+            }));
+            let (_, got) = tokio::join!(impatient, waiters);
+            (got, fetches.load(Ordering::SeqCst))
+        });
+        assert_eq!(
+            (fetches, &got[..]),
+            (2, &[Some(2); 3][..]),
+            "the fetching caller was cancelled while three callers waited for the key, and \
+             {fetches} fetches ran in all (waiters got {got:?}): exactly one waiter takes over \
+             and fetches, the other two wait for its value (the same one-fetch rule as before \
+             the cancel; not every waiter fetching for itself)"
         );
     }
 }
@@ -315,6 +447,30 @@ mod e03_notify_wait {
     use tokio::time::{Instant, sleep, timeout};
 
     const NEVER: &str = "wait_until never returned";
+
+    /// Stops a wait that re-checks in a loop without waiting, with a sentence: such a loop keeps
+    /// tokio's paused clock still (or spins inside one poll), so no timeout would ever fire.
+    /// Call it from `ready()` with the number of calls so far; no test changes the state more
+    /// than a few times.
+    fn not_spinning(calls: u32) {
+        assert!(
+            calls < 1000,
+            "ready() was called 1000 times while the state changed only a few times: wait_until \
+             checks again and again without waiting for a change (a loop around yield_now, or a \
+             Notified that is ready at once every time, e.g. a permit notify_one stored). Sleep \
+             on the Notified future until changed() wakes it"
+        );
+    }
+
+    /// Awaits `wait` for at most 1 s of tokio time: `true` if it returned before that.
+    ///
+    /// `timeout(..).is_ok()` alone is not enough: at its deadline `timeout` polls the inner
+    /// future once more, and a hand-written wait that checks on every poll would return then,
+    /// hiding the lost wake the test is looking for.
+    async fn returns_in_time(wait: impl Future<Output = ()>) -> bool {
+        let start = Instant::now();
+        timeout(ms(1000), wait).await.is_ok() && start.elapsed() < ms(1000)
+    }
 
     #[test]
     fn a_change_during_the_check_is_not_lost() {
@@ -333,7 +489,7 @@ mod e03_notify_wait {
                 }
                 state.get()
             };
-            timeout(ms(1000), cond.wait_until(ready)).await.is_ok()
+            returns_in_time(cond.wait_until(ready)).await
         });
         assert!(
             returned,
@@ -362,27 +518,46 @@ mod e03_notify_wait {
     #[test]
     fn returns_only_when_a_change_makes_it_true() {
         let (at, checks) = on_paused_runtime(NEVER, || async {
-            let cond = Condition::new();
-            let state = AtomicU32::new(0);
-            let checks = AtomicU32::new(0);
+            let cond = Rc::new(Condition::new());
+            let state = Rc::new(Cell::new(0u32));
+            let checks = Rc::new(Cell::new(0u32));
             let start = Instant::now();
-            let waiter = async {
-                let ready = || {
-                    checks.fetch_add(1, Ordering::SeqCst);
-                    state.load(Ordering::SeqCst) >= 3
-                };
-                timeout(ms(1000), cond.wait_until(ready)).await.ok();
-                start.elapsed()
-            };
-            let changer = async {
-                for i in 1..=3 {
-                    sleep(ms(10)).await;
-                    state.store(i, Ordering::SeqCst);
-                    cond.changed();
+            let ready = {
+                let (state, checks) = (state.clone(), checks.clone());
+                move || {
+                    checks.set(checks.get() + 1);
+                    not_spinning(checks.get());
+                    state.get() >= 3
                 }
             };
-            let (at, ()) = tokio::join!(waiter, changer);
-            (at, checks.load(Ordering::SeqCst))
+            // The waiter is a task of its own, so only its own wakes poll it (a join! would poll
+            // it whenever the changer's timers fire, and an answer that checks on every poll
+            // would be blamed for the join's polls).
+            let local = tokio::task::LocalSet::new();
+            local
+                .run_until(async move {
+                    let waiter = {
+                        let cond = cond.clone();
+                        tokio::task::spawn_local(shared::testing::quietly(async move {
+                            timeout(ms(1000), cond.wait_until(ready)).await.ok();
+                            start.elapsed()
+                        }))
+                    };
+                    for i in 1..=3 {
+                        sleep(ms(10)).await;
+                        state.set(i);
+                        cond.changed();
+                    }
+                    let at = match waiter.await {
+                        Ok(at) => at,
+                        Err(e) if e.is_panic() => {
+                            panic!("{}", shared::testing::panic_message(&*e.into_panic()))
+                        }
+                        Err(e) => panic!("the waiting task ended without a result: {e}"),
+                    };
+                    (at, checks.get())
+                })
+                .await
         });
         shared::testing::assert_about(
             "the state reaches 3 after three changes 10 ms apart: wait_until(state >= 3) must \
@@ -404,8 +579,13 @@ mod e03_notify_wait {
             let cond = Condition::new();
             let open = AtomicU32::new(0);
             let waiter = || async {
-                let ready = || open.load(Ordering::SeqCst) == 1;
-                timeout(ms(1000), cond.wait_until(ready)).await.is_ok()
+                let calls = Cell::new(0);
+                let ready = || {
+                    calls.set(calls.get() + 1);
+                    not_spinning(calls.get());
+                    open.load(Ordering::SeqCst) == 1
+                };
+                returns_in_time(cond.wait_until(ready)).await
             };
             let changer = async {
                 sleep(ms(10)).await;
@@ -425,7 +605,7 @@ mod e03_notify_wait {
 
     #[test]
     fn nothing_polls_while_nothing_changes() {
-        let (polls, checks) = on_paused_runtime(NEVER, || async {
+        let (turns, timed) = on_paused_runtime(NEVER, || async {
             let cond = Rc::new(Condition::new());
             let open = Rc::new(Cell::new(false));
             let checks = Rc::new(Cell::new(0u32));
@@ -449,20 +629,39 @@ mod e03_notify_wait {
                     for _ in 0..50 {
                         tokio::task::yield_now().await;
                     }
-                    let seen = (handle.polls(), checks.get());
+                    let turns = (handle.polls(), checks.get());
+                    // Then 200 ms of tokio time with no change: a waiter that re-checks on a
+                    // timer shows here. (Only if it passed the turns: a task that yields forever
+                    // keeps the paused clock from moving.)
+                    let timed = if turns.0 <= 2 && turns.1 <= 2 {
+                        sleep(ms(200)).await;
+                        Some((handle.polls(), checks.get()))
+                    } else {
+                        None
+                    };
                     open.set(true);
                     cond.changed();
                     timeout(ms(1000), task).await.ok();
-                    seen
+                    (turns, timed)
                 })
                 .await
         });
+        let (polls, checks) = turns;
         assert!(
             polls <= 2 && checks <= 2,
             "while nothing changed (50 turns of the scheduler), the waiting task was polled \
              {polls} times and ready() called {checks} times: a waiter must sleep until \
              changed() wakes it, not re-check in a loop around yield_now"
         );
+        if let Some((polls, checks)) = timed {
+            assert!(
+                polls <= 2 && checks <= 2,
+                "while nothing changed for 200 ms, the waiting task was polled {polls} times and \
+                 ready() called {checks} times: a waiter must sleep until changed() wakes it, \
+                 not re-check on a timer (a timeout or sleep around the wait, 'just in case' a \
+                 wake is lost: listen before you check and none is)"
+            );
+        }
     }
 }
 
@@ -485,6 +684,31 @@ mod e04_rwlock_config {
     async fn next_after(base: Arc<Config>, took: Duration) -> Config {
         sleep(took).await;
         version(base.version + 1)
+    }
+
+    #[test]
+    fn a_lone_update_finishes() {
+        let done = on_paused_runtime("one update", || async {
+            let live = LiveConfig::new(version(1));
+            let update = live.update(|base| next_after(base, ms(10)));
+            match tokio::time::timeout(ms(1000), update).await {
+                Ok(next) => Some((next.version, live.read().await.version)),
+                Err(_) => None,
+            }
+        });
+        let Some(versions) = done else {
+            panic!(
+                "one update, with nobody else using the config, never finished: it waits for a \
+                 lock it holds itself. Most often the read guard of the version it started from \
+                 is still alive when it asks for the write lock (a write lock waits for every \
+                 read guard, its own too): clone the Arc out, let the guard go, then prepare"
+            );
+        };
+        assert_eq!(
+            versions,
+            (2, 2),
+            "update returns the version it prepared, and that version is then in force"
+        );
     }
 
     #[test]
@@ -677,18 +901,109 @@ mod e05_once_init {
     }
 
     #[test]
+    fn waiters_sleep_through_a_slow_init() {
+        let got = on_paused_runtime("three callers waiting for a 100 ms init", || async {
+            let lazy = std::rc::Rc::new(Lazy::new());
+            let local = tokio::task::LocalSet::new();
+            local
+                .run_until(async move {
+                    let maker = {
+                        let lazy = lazy.clone();
+                        tokio::task::spawn_local(async move {
+                            lazy.get_or_init(|| async {
+                                sleep(ms(100)).await;
+                                Ok(7u32)
+                            })
+                            .await
+                        })
+                    };
+                    // The maker starts its 100 ms init.
+                    tokio::task::yield_now().await;
+                    let waiters: Vec<_> = (0..3)
+                        .map(|_| {
+                            let lazy = lazy.clone();
+                            tokio::task::spawn_local(capped(4, async move {
+                                lazy.get_or_init(|| async { Ok(8u32) }).await
+                            }))
+                        })
+                        .collect();
+                    let mut got = Vec::new();
+                    for waiter in waiters {
+                        got.push(outcome(ms(1000), waiter).await);
+                    }
+                    let _ = tokio::time::timeout(ms(1000), maker).await;
+                    got
+                })
+                .await
+        });
+        assert!(
+            got.iter().all(|g| *g == Ok(Ok(7))),
+            "three callers waited for another caller's 100 ms init, each as a task of its own; a \
+             waiter should be polled about twice (once to start waiting, once when the value is \
+             there), and they ended: {got:?}. Waiters must sleep until init is done (OnceCell, a \
+             tokio Mutex or Semaphore), not look again on a timer (sleep in a loop) or after \
+             every yield_now"
+        );
+    }
+
+    #[test]
+    fn after_a_failed_init_one_waiter_takes_over() {
+        let (got, inits) = on_paused_runtime("a failed init with three waiters", || async {
+            let lazy = Lazy::new();
+            let inits = AtomicU32::new(0);
+            let init = || async {
+                let n = inits.fetch_add(1, Ordering::SeqCst) + 1;
+                sleep(ms(100)).await;
+                if n == 1 {
+                    Err(InitError("down".into()))
+                } else {
+                    Ok(n)
+                }
+            };
+            let first = lazy.get_or_init(init);
+            let waiters = futures::future::join_all((0..3).map(|_| async {
+                sleep(ms(10)).await;
+                lazy.get_or_init(init).await
+            }));
+            let (_, got) = tokio::join!(first, waiters);
+            (got, inits.load(Ordering::SeqCst))
+        });
+        assert_eq!(
+            (inits, &got[..]),
+            (2, &[Ok(2), Ok(2), Ok(2)][..]),
+            "the first init failed while three callers waited, and init ran {inits} times in \
+             all (the waiters got {got:?}): after a failure exactly one waiter runs its init, \
+             the others wait for it and share its value (one init at a time, after a failure \
+             too: not every waiter trying at once)"
+        );
+    }
+
+    #[test]
     fn a_failed_init_is_returned_not_stored() {
         let (first, between, second, third, inits) =
             on_paused_runtime("inits in a row", || async {
                 let lazy = Lazy::new();
                 let inits = AtomicU32::new(0);
                 let down = Err(InitError("down".into()));
-                let first = lazy.get_or_init(|| init_after(&inits, ms(10), down)).await;
+                // A panic here (an expect on init's result) is caught and judged below.
+                let first = std::panic::AssertUnwindSafe(
+                    lazy.get_or_init(|| init_after(&inits, ms(10), down)),
+                );
+                let first = shared::testing::quietly(futures::FutureExt::catch_unwind(first))
+                    .await
+                    .map_err(|panic| shared::testing::panic_message(&*panic));
                 let between = lazy.get();
                 let second = lazy.get_or_init(|| init_after(&inits, ms(10), Ok(5))).await;
                 let third = lazy.get_or_init(|| init_after(&inits, ms(10), Ok(9))).await;
                 (first, between, second, third, inits.load(Ordering::SeqCst))
             });
+        let first = match first {
+            Ok(first) => first,
+            Err(panic) => panic!(
+                "get_or_init panicked ({panic}) when init returned Err: the caller whose init \
+                 failed gets the Err back as its result (get_or_try_init, or `?`), not a panic"
+            ),
+        };
         assert_eq!(
             first,
             Err(InitError("down".into())),
@@ -710,20 +1025,24 @@ mod e05_once_init {
 
     #[test]
     fn a_waiter_tries_again_when_the_first_init_fails() {
-        let (a, b, b_at, inits) = on_paused_runtime("a failing first init", || async {
-            let lazy = Lazy::new();
-            let inits = AtomicU32::new(0);
-            let start = Instant::now();
-            let down = Err(InitError("down".into()));
-            let first = lazy.get_or_init(|| init_after(&inits, ms(100), down));
-            let second = async {
-                sleep(ms(10)).await;
-                let got = lazy.get_or_init(|| init_after(&inits, ms(50), Ok(2))).await;
-                (got, start.elapsed())
-            };
-            let (a, (b, b_at)) = tokio::join!(first, second);
-            (a, b, b_at, inits.load(Ordering::SeqCst))
-        });
+        let (a, b, b_at, inits) = on_paused_runtime(
+            "a failing first init with a caller waiting for it (a waiter that loops around \
+             yield_now keeps tokio's paused clock still, so that init never ends)",
+            || async {
+                let lazy = Lazy::new();
+                let inits = AtomicU32::new(0);
+                let start = Instant::now();
+                let down = Err(InitError("down".into()));
+                let first = lazy.get_or_init(|| init_after(&inits, ms(100), down));
+                let second = async {
+                    sleep(ms(10)).await;
+                    let got = lazy.get_or_init(|| init_after(&inits, ms(50), Ok(2))).await;
+                    (got, start.elapsed())
+                };
+                let (a, (b, b_at)) = tokio::join!(first, second);
+                (a, b, b_at, inits.load(Ordering::SeqCst))
+            },
+        );
         assert_eq!(
             a,
             Err(InitError("down".into())),
@@ -892,6 +1211,136 @@ mod e06_lock_order {
              one lock for the whole bank)",
             elapsed,
             ms(100),
+        );
+    }
+
+    #[test]
+    fn total_is_taken_at_one_moment() {
+        let (seen, end) = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[100, 100, 100, 100]);
+            let audit = SlowAudit::new(ms(100));
+            // 1 -> 3 holds accounts 1 and 3 through its audit, until 100 ms.
+            let first = bank.transfer(1, 3, 10, &audit);
+            // At 10 ms total() starts; it can read account 0, then must wait for account 1.
+            let look = async {
+                sleep(ms(10)).await;
+                bank.total().await
+            };
+            // At 20 ms, 0 -> 2 starts: account 0 must still be locked by total() by then.
+            let second = async {
+                sleep(ms(20)).await;
+                bank.transfer(0, 2, 50, &audit).await
+            };
+            let run = async { tokio::join!(first, look, second) };
+            let (_, seen, _) = timeout(ms(2000), run).await.ok()?;
+            Some((seen, bank.total().await))
+        })
+        .unwrap_or_else(|| panic!("{DEADLOCK}"));
+        assert_eq!(
+            (seen, end),
+            (400, 400),
+            "total() saw {seen} in a bank of 400 while two transfers ran: the sum was not taken \
+             at one moment (an account read and let go before the others are locked lets a \
+             transfer move money from it into an account not read yet). Keep every account \
+             locked until all are added up: lock them in index order and hold the guards"
+        );
+    }
+
+    #[test]
+    fn total_beside_queued_transfers_finishes() {
+        let done = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[100, 100, 100]);
+            let audit = SlowAudit::new(ms(100));
+            // 0 -> 1 holds accounts 0 and 1 until 100 ms; 1 -> 2 queues for account 1 at 10 ms;
+            // total() starts at 20 ms.
+            let first = bank.transfer(0, 1, 10, &audit);
+            let second = async {
+                sleep(ms(10)).await;
+                bank.transfer(1, 2, 10, &audit).await
+            };
+            let look = async {
+                sleep(ms(20)).await;
+                bank.total().await
+            };
+            timeout(ms(2000), async { tokio::join!(first, second, look) })
+                .await
+                .ok()
+        });
+        let Some((first, second, seen)) = done else {
+            panic!(
+                "total() and two transfers waited for each other's locks and never finished: \
+                 total() took a higher account while a transfer holding a lower one waited for \
+                 it. total() must lock the accounts in the same global order as transfer (lowest \
+                 index first, one after another), not last-first and not all at once"
+            );
+        };
+        assert_eq!(
+            (first, second, seen),
+            (true, true, 300),
+            "two transfers that are covered return true, and total() is the bank's 300"
+        );
+    }
+
+    #[test]
+    fn while_audited_both_balances_stay_locked() {
+        let (at, balance) = on_paused_runtime(DEADLOCK, || async {
+            let bank = Bank::new(&[100, 100]);
+            let audit = SlowAudit::new(ms(100));
+            let start = Instant::now();
+            let transfer = bank.transfer(0, 1, 30, &audit);
+            let look = async {
+                sleep(ms(50)).await;
+                let balance = bank.balance(1).await;
+                (start.elapsed(), balance)
+            };
+            let (_, seen) = tokio::join!(transfer, look);
+            seen
+        });
+        assert!(
+            at >= ms(100),
+            "balance(1), asked at 50 ms while the transfer's 100 ms audit was running, returned \
+             at {at:?} (balance {balance}): the balances were no longer locked during the audit. \
+             Audit::record is called while both balances are locked, so the record and the \
+             balances always agree: await the audit before the guards go"
+        );
+        assert_eq!(balance, 130, "after 0 pays 1 thirty, account 1 holds 130");
+    }
+
+    #[test]
+    fn a_blocked_transfer_sleeps_through_a_long_audit() {
+        let got = on_paused_runtime(DEADLOCK, || async {
+            let bank = std::rc::Rc::new(Bank::new(&[100, 100, 100]));
+            let audit = std::rc::Rc::new(SlowAudit::new(ms(100)));
+            let local = tokio::task::LocalSet::new();
+            local
+                .run_until(async move {
+                    let first = {
+                        let (bank, audit) = (bank.clone(), audit.clone());
+                        tokio::task::spawn_local(
+                            async move { bank.transfer(0, 1, 5, &*audit).await },
+                        )
+                    };
+                    tokio::task::yield_now().await;
+                    // It needs account 1, locked by the first transfer's audit for 100 ms.
+                    let second = {
+                        let (bank, audit) = (bank.clone(), audit.clone());
+                        tokio::task::spawn_local(capped(4, async move {
+                            bank.transfer(2, 1, 5, &*audit).await
+                        }))
+                    };
+                    let got = outcome(ms(1000), second).await;
+                    let _ = timeout(ms(1000), first).await;
+                    got
+                })
+                .await
+        });
+        assert_eq!(
+            got,
+            Ok(true),
+            "a transfer waited 100 ms for a lock another transfer held through its audit, as a \
+             task of its own; it should be polled about twice (once to start waiting, once when \
+             the lock is free), and it ended: {got:?}. Wait for a lock with lock().await \
+             (asleep), not try_lock in a loop with a sleep or yield_now between tries"
         );
     }
 
