@@ -935,7 +935,8 @@ where
     let what_inside = what.to_owned();
     let stuck = format!(
         "{what} (the thread is stuck: a std lock that blocks it, e.g. a MutexGuard held across \
-         .await, or two tasks waiting for each other's locks)"
+         .await, two tasks waiting for each other's locks, or a loop that keeps the thread busy \
+         and never waits to be woken)"
     );
     within(Duration::from_secs(3), &stuck, move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
