@@ -152,6 +152,13 @@ pub fn build_all(inp: &Inputs, specs: &mut [MemberSpec], on_round: &dyn Fn(&str)
             results.push((i, mb, why));
         }
 
+        // Errors that name no file are searched for their file only while some member does
+        // build: when none does, the fault is likely the course's own (a hidden test that does
+        // not compile), and a search would cost every student one build per file for nothing.
+        let some_member_builds = built.binaries.iter().any(Option::is_some)
+            || results
+                .iter()
+                .any(|(_, b, _)| b.executables.contains_key(workspace::GRADE_TARGET));
         let mut changed = false;
         for (i, b, crashed) in results {
             if let Some(bin) = b.executables.get(workspace::GRADE_TARGET) {
@@ -162,6 +169,7 @@ pub fn build_all(inp: &Inputs, specs: &mut [MemberSpec], on_round: &dyn Fn(&str)
             // Errors that no file can be pinned on (no span: "failed to create encoded
             // metadata … Cannot allocate memory" from a huge static, say): find the file.
             if crashed.is_none()
+                && some_member_builds
                 && own_ids(inp, &specs[i]).len() > 1
                 && let Some(text) = unpinned_errors(inp, &specs[i], &b)
                 && let Some((id, bin)) = blame_crashing_file(inp, &ws, specs, i, &mut built)?
