@@ -107,6 +107,23 @@ pub struct Sandbox {
     env: Option<PathBuf>,
 }
 
+/// bubblewrap arguments for `/lib`, `/lib64`, `/lib32`, `/bin` and `/sbin` beside a read-only
+/// `/usr`: on a Debian-style merged `/usr` they are links into it and are recreated as links;
+/// elsewhere they are real directories and are bound read-only. Used by the test sandbox and
+/// the build sandbox (`grade::build_sandbox`).
+pub fn system_dir_args() -> Vec<OsString> {
+    let mut argv: Vec<OsString> = Vec::new();
+    for dir in ["/lib", "/lib64", "/lib32", "/bin", "/sbin"] {
+        let p = Path::new(dir);
+        match std::fs::read_link(p) {
+            Ok(target) => argv.extend(["--symlink".into(), target.into(), dir.into()]),
+            Err(_) if p.is_dir() => argv.extend(["--ro-bind".into(), dir.into(), dir.into()]),
+            Err(_) => {}
+        }
+    }
+    argv
+}
+
 /// First uid handed to submissions when running as root (`uid_base + submission index`).
 const UID_BASE: u32 = 61_000;
 
@@ -281,24 +298,7 @@ impl Sandbox {
                 ] {
                     argv.push(a.into());
                 }
-                // Debian-style merged /usr: /lib, /lib64 and /bin are links into it; elsewhere
-                // they are real directories and are bound read-only instead.
-                for dir in ["/lib", "/lib64", "/lib32", "/bin", "/sbin"] {
-                    let p = Path::new(dir);
-                    match std::fs::read_link(p) {
-                        Ok(target) => {
-                            argv.push("--symlink".into());
-                            argv.push(target.into());
-                            argv.push(dir.into());
-                        }
-                        Err(_) if p.is_dir() => {
-                            argv.push("--ro-bind".into());
-                            argv.push(dir.into());
-                            argv.push(dir.into());
-                        }
-                        Err(_) => {}
-                    }
-                }
+                argv.extend(system_dir_args());
                 argv.push("--size".into());
                 argv.push(self.limits.tmp_size.to_string().into());
                 argv.push("--tmpfs".into());

@@ -106,13 +106,8 @@ impl BuildSandbox {
             &"--tmpfs",
             &"/tmp",
         ]);
-        for dir in ["/lib", "/lib64", "/lib32", "/bin", "/sbin"] {
-            let p = Path::new(dir);
-            match std::fs::read_link(p) {
-                Ok(to) => push(&[&"--symlink", &to, &dir]),
-                Err(_) if p.is_dir() => push(&[&"--ro-bind", &dir, &dir]),
-                Err(_) => {}
-            }
+        for arg in crate::instructor::sandbox::system_dir_args() {
+            push(&[&arg]);
         }
         if Path::new("/etc/alternatives").is_dir() {
             push(&[&"--ro-bind", &"/etc/alternatives", &"/etc/alternatives"]);
